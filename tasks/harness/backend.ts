@@ -73,7 +73,12 @@ export async function resolveBackend(requested: BackendChoice): Promise<BackendI
     };
   }
   if (probe && !probe.software) {
-    return { name: "webgpu", requested, adapter: probe.description, reason: "hardware GPU adapter" };
+    return {
+      name: "webgpu",
+      requested,
+      adapter: probe.description,
+      reason: "hardware GPU adapter",
+    };
   }
   return {
     name: "wasm",

@@ -192,9 +192,18 @@ export interface ResultFile {
   seeds: number[];
   metrics: Record<string, Json>;
   samples: Record<string, { planned: number; done: number }>;
-  figures: string[];
+  /** Figures written beside the result file (file names relative to it). */
+  figures: FigureRef[];
   notes: string[];
   provenance: Provenance;
+}
+
+/** A written figure, as listed in a result file. */
+export interface FigureRef {
+  name: string;
+  caption: string;
+  svg: string | null;
+  png: string | null;
 }
 
 /** Where and how a result was produced. Written, never compared. */

@@ -1,0 +1,285 @@
+/**
+ * Runs one experiment: plans its cells, runs the ones this shard owns (reusing checkpointed
+ * cells of an interrupted run with the same plan), then summarises, writes figures and the
+ * result file atomically, and removes the checkpoints. With `--shard i/n` it writes a shard file
+ * instead, which `deno task report --merge` combines.
+ * @module
+ */
+import type {
+  BackendInfo,
+  CellRecord,
+  CellSpec,
+  Config,
+  Experiment,
+  FigureRef,
+  Json,
+  ProfileName,
+  ResultFile,
+  Summary,
+} from "./experiment.ts";
+import { RESULT_SCHEMA } from "./experiment.ts";
+import { type Shard, shardCells } from "./config.ts";
+import {
+  readJsonOrNull,
+  removeStaleTemps,
+  stableHash,
+  writeAtomic,
+  writeJsonAtomic,
+} from "./json.ts";
+import { cellFileName, figurePath, partialDir, resultPath, shardPath } from "./paths.ts";
+import { CellProgress, type ProgressSink } from "./progress.ts";
+import { gitState, provenance } from "./provenance.ts";
+import { svgToPng } from "./plot.ts";
+
+/** Everything one experiment run needs. */
+export interface RunRequest {
+  paper: string;
+  // deno-lint-ignore no-explicit-any
+  experiment: Experiment<any>;
+  profile: ProfileName;
+  config: Config;
+  seeds: readonly number[];
+  backend: BackendInfo;
+  out: string;
+  shard: Shard | null;
+  sink: ProgressSink;
+  command: string;
+}
+
+/** What a run produced. */
+export interface RunOutcome {
+  /** Result file (full run) or shard file (sharded run). */
+  path: string;
+  cellsRun: number;
+  cellsResumed: number;
+  cellsPlanned: number;
+}
+
+/** Shard output written by `--shard i/n`. */
+export interface ShardFile {
+  schema: number;
+  kind: "shard";
+  paper: string;
+  experiment: string;
+  experimentVersion: number;
+  profile: ProfileName;
+  planKey: string;
+  config: Config;
+  seeds: number[];
+  shard: Shard;
+  cellsPlanned: number;
+  cells: CellRecord[];
+  provenance: ResultFile["provenance"];
+}
+
+/** Validate the cell plan: non-empty, unique ids. */
+export function planCells(
+  // deno-lint-ignore no-explicit-any
+  experiment: Experiment<any>,
+  config: Config,
+  seeds: readonly number[],
+): CellSpec[] {
+  const cells = experiment.cells(config, seeds);
+  if (cells.length === 0) throw new Error(`${experiment.id}: cells() planned no work`);
+  const ids = new Set<string>();
+  for (const c of cells) {
+    if (ids.has(c.id)) throw new Error(`${experiment.id}: duplicate cell id "${c.id}"`);
+    ids.add(c.id);
+  }
+  return cells;
+}
+
+/** Hash identifying a plan: a checkpoint is reused only under the same plan. */
+export function planKey(
+  paper: string,
+  // deno-lint-ignore no-explicit-any
+  experiment: Experiment<any>,
+  profile: ProfileName,
+  config: Config,
+  seeds: readonly number[],
+  cells: readonly CellSpec[],
+): Promise<string> {
+  return stableHash({
+    paper,
+    experiment: experiment.id,
+    version: experiment.version,
+    profile,
+    config,
+    seeds,
+    cells: cells.map((c) => c.id),
+  });
+}
+
+/** Remove a finished run's checkpoints, and `.partial/` itself once empty. */
+async function dropCheckpoint(dir: string): Promise<void> {
+  await Deno.remove(dir, { recursive: true });
+  const parent = dir.slice(0, dir.lastIndexOf("/"));
+  try {
+    await Deno.remove(parent); // fails (kept) while other runs have checkpoints there
+  } catch { /* not empty */ }
+}
+
+async function loadCheckpoint(dir: string, key: string, sink: ProgressSink): Promise<void> {
+  const meta = await readJsonOrNull<{ planKey: string }>(`${dir}/plan.json`).catch(() => null);
+  if (meta && meta.planKey !== key) {
+    sink.write(`${dir}: checkpoint is from another plan; starting over\n`);
+    await Deno.remove(dir, { recursive: true });
+  }
+  await removeStaleTemps(dir);
+  await writeJsonAtomic(`${dir}/plan.json`, { planKey: key });
+}
+
+/** Run (or resume) one experiment and write its result or shard file. */
+export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
+  const { experiment: exp, paper, profile, config, seeds, backend, out, sink } = req;
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const git = gitState();
+  const cells = planCells(exp, config, seeds);
+  const key = await planKey(paper, exp, profile, config, seeds, cells);
+  const mine = shardCells(cells, req.shard);
+  const dir = partialDir(out, paper, exp.id, profile, exp.version);
+  await loadCheckpoint(dir, key, sink);
+  const figDir = `${out}/${paper}`;
+  const records: CellRecord[] = [];
+  let resumed = 0, ran = 0;
+  for (const [k, cell] of mine.entries()) {
+    const label = `[${paper}/${exp.id} ${k + 1}/${mine.length} ${cell.id}]`;
+    const file = `${dir}/${cellFileName(cell.id)}`;
+    const saved = await readJsonOrNull<CellRecord>(file).catch(() => null);
+    if (saved && saved.id === cell.id) {
+      records.push(saved);
+      resumed++;
+      sink.write(`${label} resumed from checkpoint\n`);
+      continue;
+    }
+    const progress = new CellProgress(sink, label);
+    const c0 = performance.now();
+    const output: Json = await exp.run(config, {
+      cell,
+      profile,
+      backend,
+      progress,
+      outDir: figDir,
+    });
+    const record: CellRecord = {
+      id: cell.id,
+      seed: cell.seed ?? null,
+      output,
+      wallSeconds: Math.round(performance.now() - c0) / 1000,
+    };
+    await writeJsonAtomic(file, record);
+    records.push(record);
+    ran++;
+    progress.finish(`done in ${record.wallSeconds.toFixed(1)}s`);
+  }
+  const wall = (performance.now() - t0) / 1000;
+  const prov = provenance(backend, startedAt, wall, req.command, git);
+  if (req.shard && req.shard.count > 1) {
+    const path = shardPath(
+      out,
+      paper,
+      exp.id,
+      profile,
+      exp.version,
+      req.shard.index,
+      req.shard.count,
+    );
+    const shardFile: ShardFile = {
+      schema: RESULT_SCHEMA,
+      kind: "shard",
+      paper,
+      experiment: exp.id,
+      experimentVersion: exp.version,
+      profile,
+      planKey: key,
+      config,
+      seeds: [...seeds],
+      shard: req.shard,
+      cellsPlanned: cells.length,
+      cells: records,
+      provenance: prov,
+    };
+    await writeJsonAtomic(path, shardFile);
+    await dropCheckpoint(dir);
+    return { path, cellsRun: ran, cellsResumed: resumed, cellsPlanned: cells.length };
+  }
+  const path = await finishResult({
+    paper,
+    experiment: exp,
+    profile,
+    config,
+    seeds,
+    backend,
+    out,
+    records,
+    cellsPlanned: cells.length,
+    provenance: prov,
+  });
+  await dropCheckpoint(dir);
+  return { path, cellsRun: ran, cellsResumed: resumed, cellsPlanned: cells.length };
+}
+
+/** Inputs of the summary step (shared by full runs and `report --merge`). */
+export interface FinishRequest {
+  paper: string;
+  // deno-lint-ignore no-explicit-any
+  experiment: Experiment<any>;
+  profile: ProfileName;
+  config: Config;
+  seeds: readonly number[];
+  backend: BackendInfo;
+  out: string;
+  records: CellRecord[];
+  cellsPlanned: number;
+  provenance: ResultFile["provenance"];
+}
+
+/** Summarise cell records, write figures (SVG + PNG) and the result file. Returns its path. */
+export async function finishResult(req: FinishRequest): Promise<string> {
+  const { experiment: exp, paper, profile, out } = req;
+  const summary: Summary = await exp.summarize(req.config, req.records, {
+    profile,
+    backend: req.backend,
+    outDir: `${out}/${paper}`,
+  });
+  const figures: FigureRef[] = [];
+  const baseName = (p: string) => p.slice(p.lastIndexOf("/") + 1);
+  for (const fig of summary.figures ?? []) {
+    const ref: FigureRef = { name: fig.name, caption: fig.caption, svg: null, png: null };
+    if (fig.svg) {
+      const svgFile = figurePath(out, paper, exp.id, profile, fig.name, "svg");
+      await writeAtomic(svgFile, fig.svg);
+      ref.svg = baseName(svgFile);
+    }
+    const png = fig.png ?? (fig.svg ? await svgToPng(fig.svg) : null);
+    if (png) {
+      const pngFile = figurePath(out, paper, exp.id, profile, fig.name, "png");
+      await writeAtomic(pngFile, png);
+      ref.png = baseName(pngFile);
+    }
+    figures.push(ref);
+  }
+  const result: ResultFile = {
+    schema: RESULT_SCHEMA,
+    paper,
+    experiment: exp.id,
+    experimentVersion: exp.version,
+    title: exp.title,
+    reproduces: exp.reproduces,
+    profile,
+    config: req.config,
+    seeds: [...req.seeds],
+    metrics: summary.metrics as Record<string, Json>,
+    samples: {
+      cells: { planned: req.cellsPlanned, done: req.records.length },
+      ...(summary.samples ?? {}),
+    },
+    figures,
+    notes: summary.notes ?? [],
+    provenance: req.provenance,
+  };
+  const path = resultPath(out, paper, exp.id, profile, exp.version);
+  await writeJsonAtomic(path, result);
+  return path;
+}
