@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { PAPERS } from "../mod.ts";
+import { PROFILES, RESULT_SCHEMA, type ResultFile } from "../tasks/harness/experiment.ts";
+import { stableJson } from "../tasks/harness/json.ts";
+import { listFiles } from "./_cli.ts";
+
+const RESULTS = new URL("../results/", import.meta.url).pathname;
+
+/** Committed result files: results/<paper>/<experiment>.<profile>.v<n>.json. */
+function resultFiles(): string[] {
+  return listFiles(RESULTS).filter((f) =>
+    /^[a-z_]+\/[a-z0-9_]+\.(smoke|default|paper)\.v\d+\.json$/.test(f)
+  );
+}
+
+/** Check one result file against the schema and the registry; returns the problems found. */
+export function validateResult(rel: string, text: string): string[] {
+  const problems: string[] = [];
+  const r = JSON.parse(text) as ResultFile;
+  const [paperId, name] = rel.split("/") as [string, string];
+  const paper = PAPERS.find((p) => p.id === paperId);
+  const exp = paper?.experiments.find((e) => e.id === r.experiment);
+  if (r.schema !== RESULT_SCHEMA) problems.push(`schema ${r.schema}`);
+  if (!paper || r.paper !== paperId) problems.push(`paper ${r.paper} not registered`);
+  if (!exp) return [...problems, `experiment ${r.experiment} not registered`];
+  if (name !== `${exp.id}.${r.profile}.v${r.experimentVersion}.json`) problems.push("file name");
+  if (r.experimentVersion !== exp.version) {
+    problems.push(`stale: v${r.experimentVersion} but the code is v${exp.version}`);
+  }
+  if (!PROFILES.includes(r.profile)) problems.push(`profile ${r.profile}`);
+  const keys = Object.keys(exp.profiles.default).sort();
+  if (JSON.stringify(Object.keys(r.config).sort()) !== JSON.stringify(keys)) {
+    problems.push("config keys differ from the experiment's");
+  }
+  if (!r.seeds.every((s) => Number.isSafeInteger(s) && s > 0)) problems.push("seeds");
+  const cells = r.samples?.cells;
+  if (!cells || cells.done > cells.planned || cells.done < 1) problems.push("samples.cells");
+  if (typeof r.metrics !== "object" || Object.keys(r.metrics).length === 0) {
+    problems.push("metrics");
+  }
+  const p = r.provenance;
+  for (const f of ["commit", "deno", "tfjs", "startedAt", "backendVersion", "command"] as const) {
+    if (typeof p?.[f] !== "string") problems.push(`provenance.${f}`);
+  }
+  if (typeof p?.dirty !== "boolean" || typeof p?.wallSeconds !== "number") {
+    problems.push("provenance.dirty/wallSeconds");
+  }
+  if (typeof p?.backend?.name !== "string") problems.push("provenance.backend");
+  for (const f of r.figures) {
+    for (const file of [f.svg, f.png]) {
+      if (file && !listFiles(`${RESULTS}${paperId}`).includes(file)) {
+        problems.push(`figure ${file} missing`);
+      }
+    }
+  }
+  if (stableJson(r) !== text) problems.push("not in stable form (sorted keys, 2 spaces, newline)");
+  return problems;
+}
+
+Deno.test("every committed result file matches the schema and the registry", () => {
+  const files = resultFiles();
+  for (const rel of files) {
+    const problems = validateResult(rel, Deno.readTextFileSync(`${RESULTS}${rel}`));
+    assert.deepEqual(problems, [], `${rel}: ${problems.join("; ")}`);
+  }
+});
+
+Deno.test("every registered experiment has a committed default result", () => {
+  const files = new Set(resultFiles());
+  const missing = PAPERS.flatMap((p) =>
+    p.experiments
+      .map((e) => `${p.id}/${e.id}.default.v${e.version}.json`)
+      .filter((f) => !files.has(f))
+  );
+  assert.deepEqual(missing, []);
+});
+
+Deno.test("the schema check catches a truncated or stale file", () => {
+  const rel = resultFiles()[0];
+  if (!rel) return;
+  const r = JSON.parse(Deno.readTextFileSync(`${RESULTS}${rel}`));
+  r.samples.cells.done = r.samples.cells.planned + 1;
+  assert.ok(validateResult(rel, stableJson(r)).includes("samples.cells"));
+  r.samples.cells.done = 1;
+  r.experimentVersion += 1;
+  assert.ok(validateResult(rel, stableJson(r)).some((p) => p.startsWith("stale")));
+});
