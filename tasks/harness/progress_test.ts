@@ -10,10 +10,8 @@ Deno.test("CellProgress draws a bar with ETA on a terminal", () => {
   const sink = capture(true);
   const p = new CellProgress(sink, "[1/4 sam/speed]");
   p.update(5, 10, "loss=0.5");
-  assert.match(
-    sink.text,
-    /\r\x1b\[2K\[1\/4 sam\/speed\] \[#{12}-{12}\]  50% 5\/10 \d+s eta \d+s loss=0\.5/,
-  );
+  assert.ok(sink.text.startsWith("\r\x1b[2K[1/4 sam/speed] [############------------]  50% 5/10 "));
+  assert.match(sink.text, /\d+s eta \d+s loss=0\.5$/);
 });
 
 Deno.test("CellProgress logs plain, rate-limited lines when not on a terminal", () => {
@@ -25,5 +23,5 @@ Deno.test("CellProgress logs plain, rate-limited lines when not on a terminal", 
   chatty.update(50, 100);
   chatty.finish("done");
   assert.ok(!sink.text.includes("\x1b"));
-  assert.match(sink.text, /^cell  50% 50\/100 \d+s eta \d+s\ncell done\n$/);
+  assert.match(sink.text, /^cell {2}50% 50\/100 \d+s eta \d+s\ncell done\n$/);
 });
