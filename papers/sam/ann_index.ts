@@ -1,0 +1,181 @@
+/**
+ * SAM's approximate nearest-neighbour view of one memory (Rae et al. 2016 §3.5), on hnswlib-wasm.
+ *
+ * Design (see README "Porting notes"):
+ * - The index holds only words written since the last reset, plus one *representative* entry for
+ *   the never-written words (all zero, hence all equally similar to any query). When the
+ *   representative ranks j-th among the K results, the remaining K − j slots are filled with
+ *   distinct never-written words, which is exactly what an exact scan returns. Capacity is
+ *   O(steps × written rows per step), independent of N; creating it is O(capacity).
+ * - Words are stored L2-normalised in an inner-product space, so distance = 1 − cosine.
+ * - Updates: a new word (first write) is inserted at once. Words that are re-written
+ *   additively are marked *dirty* instead of being re-linked in the graph (hnswlib's in-place
+ *   update is the costly operation); queries score the dirty set exactly from the true memory
+ *   and merge it with the index's answer, and the dirty set is flushed into the graph in one
+ *   batch every `flushEvery` dirty words. `eager: true` re-links every written word at once.
+ * @module
+ */
+import type { HnswIndex, HnswLib } from "./_hnsw.ts";
+import type { SparseMemory } from "./sparse_memory.ts";
+import { NORM_EPS } from "./similarity.ts";
+
+/** Index options. */
+export interface AnnOptions {
+  /** hnswlib M (graph degree). */
+  m: number;
+  /** hnswlib efConstruction. */
+  efConstruction: number;
+  /** hnswlib efSearch. */
+  efSearch: number;
+  /** Re-link every written word immediately (true) or defer additive updates (false). */
+  eager: boolean;
+  /** Deferred mode: flush the dirty set into the graph when it reaches this many words. */
+  flushEvery: number;
+}
+
+/** Defaults: cheap graph settings (SAM notes §4.5: M=16, efC=64 gives recall ≈ 0.93 at W=32). */
+export const DEFAULT_ANN: AnnOptions = {
+  m: 16,
+  efConstruction: 64,
+  efSearch: 64,
+  eager: false,
+  flushEvery: 64,
+};
+
+/** Time spent inside hnswlib, for the update-cost measurement. */
+export interface AnnTiming {
+  insertMs: number;
+  updateMs: number;
+  searchMs: number;
+  inserts: number;
+  updates: number;
+}
+
+/** ANN index over one batch element's memory. */
+export class AnnIndex {
+  readonly opts: AnnOptions;
+  #lib: HnswLib;
+  #mem: SparseMemory;
+  #b: number;
+  #cap: number;
+  #index: HnswIndex | null = null;
+  #inIndex = new Set<number>();
+  #dirty = new Set<number>();
+  #repDeleted = false;
+  #vec: Float32Array;
+  readonly timing: AnnTiming = { insertMs: 0, updateMs: 0, searchMs: 0, inserts: 0, updates: 0 };
+
+  /** @param capacity max distinct words written between resets (the N-independent bound). */
+  constructor(lib: HnswLib, mem: SparseMemory, b: number, capacity: number, opts: AnnOptions) {
+    this.#lib = lib, this.#mem = mem, this.#b = b, this.opts = opts;
+    this.#cap = Math.min(capacity, mem.N) + 2;
+    this.#vec = new Float32Array(mem.W);
+    this.reset();
+  }
+
+  /** Bytes of the hnswlib graph at capacity (hnswlib's level-0 layout: links + vector + label). */
+  bytes(): number {
+    const perElement = (2 * this.opts.m + 1) * 4 + this.#mem.W * 4 + 8;
+    return this.#cap * (perElement + 8 + 2 * this.opts.m * 4 / Math.log(this.opts.m));
+  }
+
+  /** Drop every word: a fresh graph holding only the representative of never-written words. */
+  reset(): void {
+    this.#index?.delete();
+    const idx = new this.#lib.HierarchicalNSW("ip", this.#mem.W, "");
+    idx.initIndex(this.#cap, this.opts.m, this.opts.efConstruction, 100);
+    idx.setEfSearch(this.opts.efSearch);
+    idx.addPoint(new Float32Array(this.#mem.W), this.#mem.N, false);
+    this.#index = idx;
+    this.#inIndex.clear();
+    this.#dirty.clear();
+    this.#repDeleted = false;
+  }
+
+  /** Release the wasm-side graph. */
+  dispose(): void {
+    this.#index?.delete();
+    this.#index = null;
+  }
+
+  #normalised(i: number): Float32Array {
+    const W = this.#mem.W, d = this.#mem.data[this.#b]!, v = this.#vec;
+    let s = NORM_EPS;
+    for (let j = 0; j < W; j++) s += d[i * W + j]! ** 2;
+    const inv = 1 / Math.sqrt(s);
+    for (let j = 0; j < W; j++) v[j] = d[i * W + j]! * inv;
+    return v;
+  }
+
+  /** Tell the index that word i of the memory changed (call after the in-place write). */
+  written(i: number): void {
+    const idx = this.#index!;
+    if (!this.#inIndex.has(i)) {
+      const t0 = performance.now();
+      idx.addPoint(this.#normalised(i), i, false);
+      this.timing.insertMs += performance.now() - t0;
+      this.timing.inserts++;
+      this.#inIndex.add(i);
+      if (!this.#repDeleted && this.#mem.writtenCount(this.#b) >= this.#mem.N) {
+        idx.markDelete(this.#mem.N);
+        this.#repDeleted = true;
+      }
+    } else if (this.opts.eager) {
+      this.#relink(i);
+    } else {
+      this.#dirty.add(i);
+      if (this.#dirty.size >= this.opts.flushEvery) this.flush();
+    }
+  }
+
+  #relink(i: number): void {
+    const t0 = performance.now();
+    this.#index!.addPoint(this.#normalised(i), i, false);
+    this.timing.updateMs += performance.now() - t0;
+    this.timing.updates++;
+  }
+
+  /** Re-link every dirty word in the graph. */
+  flush(): void {
+    for (const i of this.#dirty) this.#relink(i);
+    this.#dirty.clear();
+  }
+
+  /**
+   * Approximate top-K for one query q[qOff..qOff+W): outIdx/outSim [K] at outOff, most similar
+   * first. Candidates are the index's K nearest (scored again from the true words) plus the
+   * dirty words (scored exactly).
+   */
+  search(
+    q: Float32Array,
+    qOff: number,
+    K: number,
+    outIdx: Int32Array,
+    outSim: Float32Array,
+    outOff: number,
+  ): void {
+    const mem = this.#mem, b = this.#b, N = mem.N, W = mem.W;
+    const query = q.subarray(qOff, qOff + W);
+    const t0 = performance.now();
+    const kq = Math.min(K, this.#index!.getCurrentCount() - (this.#repDeleted ? 1 : 0));
+    const res = this.#index!.searchKnn(query, kq, undefined);
+    this.timing.searchMs += performance.now() - t0;
+    const cand: { i: number; s: number }[] = [];
+    for (const n of res.neighbors) {
+      if (n === N) break;
+      if (!this.#dirty.has(n)) cand.push({ i: n, s: mem.similarity(b, query, 0, n) });
+    }
+    for (const i of this.#dirty) cand.push({ i, s: mem.similarity(b, query, 0, i) });
+    // Never-written words are exact candidates (similarity 0) whether or not the graph search
+    // reached their representative (it can miss it among many near-identical words).
+    const free: number[] = [];
+    mem.unwritten(b, K, free);
+    for (const i of free) cand.push({ i, s: 0 });
+    cand.sort((a, c) => c.s - a.s || a.i - c.i);
+    for (let k = 0; k < K; k++) {
+      const c = cand[Math.min(k, cand.length - 1)]!;
+      outIdx[outOff + k] = c.i;
+      outSim[outOff + k] = c.s;
+    }
+  }
+}

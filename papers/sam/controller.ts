@@ -1,0 +1,98 @@
+/**
+ * The LSTM controller shared by every model (Rae et al. 2016 Supp. B, Fig. 6): input
+ * [x_t, r_{t−1}], one LSTM layer (100 units in the paper), an interface layer h_t → p_t that
+ * parameterises the memory access, and an output layer y_t = Linear([h_t, r_t]).
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Rng } from "../../tasks/harness/rng.ts";
+
+/** Sizes of a controller. R = heads × word (read vector width, 0 for the plain LSTM). */
+export interface ControllerSpec {
+  /** Input width X. */
+  input: number;
+  /** Output width Y. */
+  output: number;
+  /** LSTM units (paper: 100). */
+  hidden: number;
+  /** Read-vector width R = heads × word size (0 = no memory). */
+  read: number;
+  /** Interface width I (model-specific; 0 = no memory). */
+  iface: number;
+}
+
+/** Parameter names in a fixed order (the order of gradient lists). */
+export const PARAM_NAMES = ["Wl", "bl", "Wi", "bi", "Wo", "bo"] as const;
+export type ParamName = (typeof PARAM_NAMES)[number];
+
+/**
+ * Trainable parameters:
+ * - Wl [X + R + H, 4H], bl [4H] (gates i, f, g, o; forget bias 1)
+ * - Wi [H, I], bi [I] (interface)
+ * - Wo [H + R, Y], bo [Y] (output logits)
+ */
+export type Params = Record<ParamName, tf.Variable>;
+
+let instance = 0;
+
+/** Create Glorot-uniform parameters from a seeded stream (TF.js seeds are never 0). */
+export function initParams(spec: ControllerSpec, rng: Rng): Params {
+  const id = `ctl${instance++}`;
+  const glorot = (r: number, c: number) => {
+    const lim = Math.sqrt(6 / (r + c));
+    return tf.randomUniform([r, c], -lim, lim, "float32", rng.childSeed());
+  };
+  const H = spec.hidden, inW = spec.input + spec.read + H;
+  const bl = new Float32Array(4 * H);
+  bl.fill(1, H, 2 * H);
+  const make = (name: ParamName, t: tf.Tensor) => tf.variable(t, true, `${id}/${name}`);
+  return {
+    Wl: make("Wl", glorot(inW, 4 * H)),
+    bl: make("bl", tf.tensor1d(bl)),
+    Wi: make("Wi", glorot(H, Math.max(spec.iface, 1))),
+    bi: make("bi", tf.zeros([Math.max(spec.iface, 1)])),
+    Wo: make("Wo", glorot(H + spec.read, spec.output)),
+    bo: make("bo", tf.zeros([spec.output])),
+  };
+}
+
+/** Parameters as a list in PARAM_NAMES order. */
+export function paramList(p: Params): tf.Variable[] {
+  return PARAM_NAMES.map((n) => p[n]);
+}
+
+/** Dispose all parameters. */
+export function disposeParams(p: Params): void {
+  for (const n of PARAM_NAMES) p[n].dispose();
+}
+
+/**
+ * One LSTM step. x [B, X], r [B, R] (R may be 0), h, c [B, H] → { h, c } [B, H].
+ * `W` are the tensors to use for Wl/bl (the variables, or plain tensors under tf.grads).
+ */
+export function lstmStep(
+  Wl: tf.Tensor,
+  bl: tf.Tensor,
+  x: tf.Tensor,
+  r: tf.Tensor | null,
+  h: tf.Tensor,
+  c: tf.Tensor,
+): { h: tf.Tensor2D; c: tf.Tensor2D } {
+  const inp = r ? tf.concat([x, r, h], 1) : tf.concat([x, h], 1);
+  const z = tf.add(tf.matMul(inp as tf.Tensor2D, Wl as tf.Tensor2D), bl);
+  const [i, f, g, o] = tf.split(z, 4, 1);
+  const c2 = tf.add(tf.mul(tf.sigmoid(f!), c), tf.mul(tf.sigmoid(i!), tf.tanh(g!)));
+  const h2 = tf.mul(tf.sigmoid(o!), tf.tanh(c2));
+  return { h: h2 as tf.Tensor2D, c: c2 as tf.Tensor2D };
+}
+
+/**
+ * Masked sigmoid cross-entropy in nats summed over bits and scored steps, divided by B.
+ * logits, target [B, Y]; mask [B].
+ */
+export function maskedBce(logits: tf.Tensor, target: tf.Tensor, mask: tf.Tensor): tf.Scalar {
+  // softplus(z) − t·z = −[t log σ(z) + (1 − t) log(1 − σ(z))]
+  const l = tf.sub(tf.softplus(logits), tf.mul(target, logits));
+  const B = logits.shape[0]!;
+  return tf.div(tf.sum(tf.mul(tf.sum(l, 1), mask)), B) as tf.Scalar;
+}
