@@ -10,6 +10,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { version_wasm } from "@tensorflow/tfjs-backend-wasm";
 import type { BackendInfo } from "./experiment.ts";
+import { installEngine } from "../engine/mod.ts";
 
 /** Backends a user may ask for. */
 export const BACKEND_CHOICES = ["auto", "webgpu", "wasm", "cpu"] as const;
@@ -114,5 +115,6 @@ export async function setupBackend(requested: BackendChoice = "auto"): Promise<B
     Object.assign(info, { name: "cpu", reason: `${info.name} failed to initialise; using cpu` });
   }
   await tf.ready();
+  installEngine(info.name);
   return info;
 }

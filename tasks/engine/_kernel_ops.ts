@@ -1,0 +1,77 @@
+/**
+ * Internal: call other kernels of the same backend from inside a kernel function, and create /
+ * read raw tensor data. Kernel functions cannot call `tf.*` ops (that would record on the
+ * gradient tape and allocate tracked tensors), so composite kernels chain kernel functions and
+ * free their intermediates with `disposeData`.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+
+/** The minimal view of a backend that the composite kernels use. */
+export interface AnyBackend {
+  disposeData(dataId: object, force?: boolean): boolean;
+  readSync(dataId: object): unknown;
+  /** wasm only. */
+  makeOutput?(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  /** wasm only: a view on the wasm heap for an output made by `makeOutput`. */
+  typedArrayFromHeap?(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+  /** cpu / webgpu. */
+  makeTensorInfo?(
+    shape: number[],
+    dtype: tf.DataType,
+    values?: Float32Array | Int32Array | Uint8Array,
+  ): tf.TensorInfo;
+}
+
+/** Calls kernel `name` of `backendName` with the given inputs and attributes; one output. */
+export function run(
+  name: string,
+  backendName: string,
+  backend: AnyBackend,
+  inputs: Record<string, tf.TensorInfo>,
+  attrs: Record<string, unknown> = {},
+): tf.TensorInfo {
+  const config = tf.getKernel(name, backendName);
+  if (!config) throw new Error(`engine: kernel '${name}' is not registered for '${backendName}'`);
+  const out = config.kernelFunc({
+    inputs,
+    backend: backend as unknown as tf.KernelBackend,
+    attrs: attrs as tf.NamedAttrMap,
+  });
+  return Array.isArray(out) ? out[0]! : out;
+}
+
+/** Frees intermediates made by `run` (skips `keep`, e.g. a kernel's own inputs). */
+export function free(backend: AnyBackend, infos: tf.TensorInfo[], keep: tf.TensorInfo[] = []) {
+  for (const t of infos) {
+    if (!keep.some((k) => k.dataId === t.dataId)) backend.disposeData(t.dataId);
+  }
+}
+
+/** Reads a tensor's values synchronously (cpu and wasm). */
+export function read(backend: AnyBackend, t: tf.TensorInfo): Float32Array | Int32Array {
+  return backend.readSync(t.dataId) as Float32Array | Int32Array;
+}
+
+/**
+ * Makes an output tensor of `shape`/`dtype` and lets `fill` write its values in place.
+ * On wasm the values go straight into the heap; elsewhere into a fresh typed array.
+ */
+export function makeFilled(
+  backend: AnyBackend,
+  shape: number[],
+  dtype: "float32" | "int32",
+  fill: (values: Float32Array | Int32Array) => void,
+): tf.TensorInfo {
+  if (backend.makeOutput && backend.typedArrayFromHeap) {
+    const out = backend.makeOutput(shape, dtype);
+    fill(backend.typedArrayFromHeap(out) as Float32Array | Int32Array);
+    return out;
+  }
+  const size = shape.reduce((a, b) => a * b, 1);
+  const values = dtype === "float32" ? new Float32Array(size) : new Int32Array(size);
+  fill(values);
+  if (!backend.makeTensorInfo) throw new Error("engine: backend cannot make tensors from values");
+  return backend.makeTensorInfo(shape, dtype, values);
+}

@@ -1,0 +1,72 @@
+/**
+ * `installEngine(backendName)`: fills the gaps of a TF.js backend so the papers can train on it.
+ *
+ * | backend | kernels added (+) or replaced (~) |
+ * |---|---|
+ * | wasm | + Conv2DBackpropFilter, ~ Conv2DBackpropInput (≈14× faster), + UnsortedSegmentSum, ~ OneHot (float32 bug), ~ BatchMatMul / _FusedMatMul (transpose flags → explicit transposes) |
+ * | cpu | ~ Conv2DBackpropFilter (≈80× its forward conv before), ~ UnsortedSegmentSum (O(size) instead of O(segments·size)) |
+ * | any | gradients for DepthToSpace, TopK, GatherNd, ScatterNd, TensorScatterUpdate |
+ *
+ * webgpu has all of these kernels natively and gets the gradients only.
+ *
+ * @module
+ */
+import { conv2dBackpropFilterKernel, conv2dBackpropInputKernel } from "./conv_kernels.ts";
+import { registerIndexGradients } from "./index_gradients.ts";
+import { replaceKernel } from "./kernel_registry.ts";
+import { explicitTransposeMatMul } from "./matmul_kernel.ts";
+import { oneHotKernel } from "./one_hot_kernel.ts";
+import { unsortedSegmentSumKernel } from "./segment_kernels.ts";
+import { registerDepthToSpaceGradient } from "./space_depth.ts";
+
+let gradientsInstalled = false;
+const backendsInstalled = new Set<string>();
+
+function installGradients(): void {
+  if (gradientsInstalled) return;
+  gradientsInstalled = true;
+  registerDepthToSpaceGradient();
+  registerIndexGradients();
+}
+
+function installWasm(): void {
+  replaceKernel("wasm", "Conv2DBackpropFilter", () => conv2dBackpropFilterKernel("wasm"));
+  replaceKernel("wasm", "Conv2DBackpropInput", () => conv2dBackpropInputKernel("wasm"));
+  replaceKernel("wasm", "UnsortedSegmentSum", () => unsortedSegmentSumKernel());
+  replaceKernel("wasm", "OneHot", (orig) => oneHotKernel(orig));
+  for (const name of ["BatchMatMul", "_FusedMatMul"]) {
+    replaceKernel("wasm", name, (orig) => {
+      if (!orig) throw new Error(`engine: wasm has no ${name} kernel to wrap`);
+      return explicitTransposeMatMul("wasm", orig);
+    });
+  }
+}
+
+function installCpu(): void {
+  replaceKernel("cpu", "Conv2DBackpropFilter", () => conv2dBackpropFilterKernel("cpu"));
+  replaceKernel("cpu", "UnsortedSegmentSum", () => unsortedSegmentSumKernel());
+}
+
+/**
+ * Makes `backendName` complete (and, on wasm, fast) for what the papers need. Idempotent; safe to
+ * call before or after `tf.setBackend(backendName)`. Gradients are global (every backend).
+ *
+ * @param backendName "wasm" | "cpu" | "webgpu" | any other (gets the gradients only)
+ * @example
+ * ```ts
+ * await tf.setBackend("wasm");
+ * installEngine("wasm");
+ * ```
+ */
+export function installEngine(backendName: string): void {
+  installGradients();
+  if (backendsInstalled.has(backendName)) return;
+  backendsInstalled.add(backendName);
+  if (backendName === "wasm") installWasm();
+  else if (backendName === "cpu") installCpu();
+}
+
+/** Backends `installEngine` has run for (for provenance records). */
+export function installedBackends(): string[] {
+  return [...backendsInstalled];
+}
