@@ -5,7 +5,7 @@
  * - `TopK`: dx = the value gradient scattered back to the selected positions.
  * - `GatherNd`: dparams = scatterND(indices, dy, params.shape) (duplicates accumulate).
  * - `ScatterNd`: dupdates = gatherND(dy, indices).
- * - `TensorScatterUpdate`: dtensor = dy with the overwritten positions zeroed;
+ * - `TensorScatterUpdate`: dtensor = dy with the overwritten positions zeroed (via a 0/1 mask);
  *   dupdates = gatherND(dy, indices).
  *
  * Index inputs get zero gradients.
@@ -66,7 +66,13 @@ export function registerIndexGradients(): void {
     gradFunc: (dy, saved) => {
       const [indices, updates] = saved as [tf.Tensor, tf.Tensor];
       return {
-        tensor: () => tf.tensorScatterUpdate(dy as tf.Tensor, indices, tf.zerosLike(updates)),
+        // A 0/1 mask rather than tensorScatterUpdate(dy, ...): the cpu kernel of TF.js 4.22.0
+        // writes into its input's buffer, which would corrupt dy for the updates gradient.
+        tensor: () =>
+          tf.mul(
+            dy as tf.Tensor,
+            tf.tensorScatterUpdate(tf.onesLike(dy as tf.Tensor), indices, tf.zerosLike(updates)),
+          ),
         updates: () => tf.gatherND(dy as tf.Tensor, indices),
         indices: () => tf.zerosLike(indices),
       };

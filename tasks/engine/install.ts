@@ -4,7 +4,7 @@
  * | backend | kernels added (+) or replaced (~) |
  * |---|---|
  * | wasm | + Conv2DBackpropFilter, ~ Conv2DBackpropInput (≈14× faster), + UnsortedSegmentSum, ~ OneHot (float32 bug), ~ BatchMatMul / _FusedMatMul (transpose flags → explicit transposes) |
- * | cpu | ~ Conv2DBackpropFilter (≈80× its forward conv before), ~ UnsortedSegmentSum (O(size) instead of O(segments·size)) |
+ * | cpu | ~ Conv2DBackpropFilter (≈80× its forward conv before), ~ UnsortedSegmentSum (O(size) instead of O(segments·size)), ~ TensorScatterUpdate (wrote into its input) |
  * | any | gradients for DepthToSpace, TopK, GatherNd, ScatterNd, TensorScatterUpdate |
  *
  * webgpu has all of these kernels natively and gets the gradients only.
@@ -16,7 +16,7 @@ import { registerIndexGradients } from "./index_gradients.ts";
 import { replaceKernel } from "./kernel_registry.ts";
 import { explicitTransposeMatMul } from "./matmul_kernel.ts";
 import { oneHotKernel } from "./one_hot_kernel.ts";
-import { unsortedSegmentSumKernel } from "./segment_kernels.ts";
+import { copyingTensorScatterUpdate, unsortedSegmentSumKernel } from "./segment_kernels.ts";
 import { registerDepthToSpaceGradient } from "./space_depth.ts";
 
 let gradientsInstalled = false;
@@ -45,6 +45,10 @@ function installWasm(): void {
 function installCpu(): void {
   replaceKernel("cpu", "Conv2DBackpropFilter", () => conv2dBackpropFilterKernel("cpu"));
   replaceKernel("cpu", "UnsortedSegmentSum", () => unsortedSegmentSumKernel());
+  replaceKernel("cpu", "TensorScatterUpdate", (orig) => {
+    if (!orig) throw new Error("engine: cpu has no TensorScatterUpdate kernel to wrap");
+    return copyingTensorScatterUpdate(orig);
+  });
 }
 
 /**

@@ -36,3 +36,20 @@ export function unsortedSegmentSumKernel(): KernelFunc {
     });
   };
 }
+
+/**
+ * Wraps the cpu `TensorScatterUpdate` kernel of TF.js 4.22.0, which writes the updates into its
+ * input's buffer (so `a` changes after `tf.tensorScatterUpdate(a, ...)`), to work on a copy.
+ */
+export function copyingTensorScatterUpdate(original: tf.KernelConfig): KernelFunc {
+  return ({ inputs, backend: b, attrs }) => {
+    const backend = b as unknown as AnyBackend;
+    const { tensor } = inputs as { tensor: tf.TensorInfo };
+    const values = read(backend, tensor);
+    const dtype = tensor.dtype === "int32" ? "int32" : "float32";
+    const copy = makeFilled(backend, tensor.shape, dtype, (out) => out.set(values));
+    const out = original.kernelFunc({ inputs: { ...inputs, tensor: copy }, backend: b, attrs });
+    backend.disposeData(copy.dataId);
+    return out;
+  };
+}
