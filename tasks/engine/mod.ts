@@ -15,3 +15,12 @@
 export { installedBackends, installEngine } from "./install.ts";
 export { isReplaced, originalKernel, withOriginalKernels } from "./kernel_registry.ts";
 export { spaceToDepth } from "./space_depth.ts";
+export { lstmCell, type LstmParams, lstmParams, type LstmState, lstmZeroState } from "./lstm.ts";
+export {
+  convLstmCell,
+  type ConvLstmParams,
+  convLstmParams,
+  type ConvLstmState,
+  convLstmZeroState,
+} from "./conv_lstm.ts";
+export { softmax, topK, topKSoftmax } from "./ops.ts";
