@@ -9,7 +9,7 @@ import {
   testBackends,
   useBackend,
 } from "./_test_util.ts";
-import { convLstmCell, type ConvLstmParams, convLstmParams } from "./conv_lstm.ts";
+import { convLstmCell, convLstmParams } from "./conv_lstm.ts";
 import { lstmCell, type LstmParams, lstmParams } from "./lstm.ts";
 
 const B = 2, I = 3, H = 4;
