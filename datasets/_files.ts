@@ -15,8 +15,13 @@
 export interface DataFile {
   /** File name inside the data set's folder. */
   name: string;
-  /** Expected sha256 (lower-case hex) of the file as stored. */
+  /** Expected sha256 (lower-case hex) of the file as stored, or of its content when `gzip`. */
   sha256: string;
+  /**
+   * The file is gzip-compressed and `sha256` is of the decompressed content (so re-compressed
+   * copies, e.g. Debian's, verify too).
+   */
+  gzip?: boolean;
   /** Size in bytes, if known (checked before hashing for a quicker message). */
   bytes?: number;
   /** Public URL a user's machine downloads it from; absent when another tool provides it. */
@@ -76,6 +81,15 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+async function contentSha256(file: DataFile, bytes: Uint8Array): Promise<string> {
+  if (!file.gzip) return await sha256Hex(bytes);
+  try {
+    return await sha256Hex(await gunzip(bytes));
+  } catch {
+    return "not-gzip";
+  }
+}
+
 function fixText(spec: DatasetSpec): string {
   return spec.fix ?? `deno task data ${spec.name}`;
 }
@@ -102,7 +116,7 @@ export async function readVerified(spec: DatasetSpec, name: string): Promise<Uin
       if (e instanceof Deno.errors.NotFound) continue;
       throw e;
     }
-    const got = await sha256Hex(bytes);
+    const got = await contentSha256(file, bytes);
     if (got !== file.sha256) {
       throw new Error(
         `Cannot load dataset "${spec.name}": file ${path} is corrupt (sha256 ${got}, expected ` +
@@ -150,7 +164,7 @@ export async function ensureDataset(
     }
     log(`${spec.name}: downloading ${file.url ?? file.name}`);
     const bytes = spec.download ? await spec.download(file) : await fetchBytes(file.url!);
-    const got = await sha256Hex(bytes);
+    const got = await contentSha256(file, bytes);
     if (got !== file.sha256) {
       throw new Error(
         `dataset "${spec.name}": downloaded "${file.name}" has sha256 ${got}, expected ` +
