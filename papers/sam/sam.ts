@@ -91,6 +91,11 @@ export class SamModel implements SequenceModel {
   trace: SamTrace = { prevIdx: [], lru: [], readIdx: [] };
   /** Milliseconds in the top-K search during the last pass. */
   searchMs = 0;
+  /**
+   * When set, every ANN query of batch element 0 is also answered by the exact scan and
+   * `hits` counts ANN results at least as similar as the exact K-th word (recall@K).
+   */
+  recallProbe: { hits: number; total: number } | null = null;
 
   private constructor(
     spec: SamSpec,
@@ -135,8 +140,18 @@ export class SamModel implements SequenceModel {
     const { heads: Hh, K, W } = this.spec;
     const sims = new Float32Array(Hh * K);
     if (this.ann) {
-      for (let h = 0; h < Hh; h++) {
-        this.ann[b]!.search(q, qOff + h * W, K, out, sims, outOff + h * K);
+      const idx = new Int32Array(Hh * K);
+      for (let h = 0; h < Hh; h++) this.ann[b]!.search(q, qOff + h * W, K, idx, sims, h * K);
+      out.set(idx, outOff);
+      const probe = this.recallProbe;
+      if (probe && b === 0) {
+        const eIdx = new Int32Array(Hh * K), eSims = new Float32Array(Hh * K);
+        this.mem.topKLinear(b, q, qOff, Hh, K, eIdx, eSims, 0);
+        for (let h = 0; h < Hh; h++) {
+          const kth = eSims[h * K + K - 1]!;
+          for (let k = 0; k < K; k++) if (sims[h * K + k]! >= kth - 1e-6) probe.hits++;
+          probe.total += K;
+        }
       }
     } else {
       this.mem.topKLinear(b, q, qOff, Hh, K, out, sims, outOff);

@@ -97,31 +97,42 @@ export class SparseMemory {
   ): void {
     const W = this.W, N = this.N, d = this.data[b]!, norms = this.norms[b]!;
     const kk = Math.min(K, N);
-    const qn = new Float64Array(Hh);
-    for (let h = 0; h < Hh; h++) qn[h] = normJs(queries, qOff + h * W, W);
     const best = new Float64Array(Hh * kk).fill(-Infinity);
     const bestI = new Int32Array(Hh * kk).fill(-1);
-    const dots = new Float64Array(Hh);
-    for (let i = 0; i < N; i++) {
-      const o = i * W;
-      dots.fill(0);
-      for (let j = 0; j < W; j++) {
-        const m = d[o + j]!;
-        for (let h = 0; h < Hh; h++) dots[h]! += m * queries[qOff + h * W + j]!;
+    const insert = (h: number, s: number, i: number) => {
+      const base = h * kk;
+      if (s <= best[base + kk - 1]!) return;
+      let p = kk - 1;
+      while (p > 0 && s > best[base + p - 1]!) {
+        best[base + p] = best[base + p - 1]!;
+        bestI[base + p] = bestI[base + p - 1]!;
+        p--;
       }
-      const inv = 1 / norms[i]!;
-      for (let h = 0; h < Hh; h++) {
-        const s = dots[h]! * inv / qn[h]!;
-        const base = h * kk;
-        if (s <= best[base + kk - 1]!) continue;
-        let p = kk - 1;
-        while (p > 0 && s > best[base + p - 1]!) {
-          best[base + p] = best[base + p - 1]!;
-          bestI[base + p] = bestI[base + p - 1]!;
-          p--;
+      best[base + p] = s;
+      bestI[base + p] = i;
+    };
+    // Queries pre-divided by their norms; scanned four heads at a time so each word is read once.
+    for (let h0 = 0; h0 < Hh; h0 += 4) {
+      const nh = Math.min(4, Hh - h0);
+      const q = new Float32Array(4 * W);
+      for (let h = 0; h < nh; h++) {
+        const inv = 1 / normJs(queries, qOff + (h0 + h) * W, W);
+        for (let j = 0; j < W; j++) q[j * 4 + h] = queries[qOff + (h0 + h) * W + j]! * inv;
+      }
+      for (let i = 0; i < N; i++) {
+        let d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+        for (let j = 0, o = i * W; j < W; j++, o++) {
+          const m = d[o]!, qj = j * 4;
+          d0 += m * q[qj]!;
+          d1 += m * q[qj + 1]!;
+          d2 += m * q[qj + 2]!;
+          d3 += m * q[qj + 3]!;
         }
-        best[base + p] = s;
-        bestI[base + p] = i;
+        const inv = 1 / norms[i]!;
+        insert(h0, d0 * inv, i);
+        if (nh > 1) insert(h0 + 1, d1 * inv, i);
+        if (nh > 2) insert(h0 + 2, d2 * inv, i);
+        if (nh > 3) insert(h0 + 3, d3 * inv, i);
       }
     }
     for (let h = 0; h < Hh; h++) {

@@ -1,0 +1,193 @@
+/**
+ * Figure 1b: physical memory of a 100-step sequence (batch 1) versus N, excluding the memory's
+ * initialisation, as in the paper: NTM 29 GiB vs SAM 7.8 MiB at N = 64K (3700×).
+ *
+ * Measured bytes = peak TF.js bytes during forward+backward above the bytes held before the
+ * pass (`tf.profile`, which sees every intermediate and the whole tape) + bytes SAM holds
+ * outside TF.js for the backward pass (journal, saved selections; measured as the byte length
+ * of those arrays) + the hnswlib graph at capacity (computed from hnswlib's layout).
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type {
+  CellContext,
+  CellRecord,
+  Config,
+  Experiment,
+  Json,
+} from "../../../tasks/harness/experiment.ts";
+import { profilePeakBytes } from "../../../tasks/harness/memory.ts";
+import { linePlot } from "../../../tasks/harness/plot.ts";
+import { Rng } from "../../../tasks/harness/rng.ts";
+import type { ModelName } from "../model.ts";
+import { createModel } from "../models.ts";
+import { SamModel } from "../sam.ts";
+import { denseBytesEstimate, extrapolateLinear, randomEpisode } from "./_bench.ts";
+
+/** Config of the memory benchmark. */
+export interface MemoryConfig extends Config {
+  /** Models (paper: NTM, DAM, SAM linear, SAM ANN). */
+  models: string[];
+  /** log2 N (paper: N from 4 to 64K). */
+  log2N: number[];
+  /** Batch (paper: 1). */
+  batch: number;
+  /** Sequence length (paper: 100). */
+  steps: number;
+  /** LSTM units (paper: 100). */
+  hidden: number;
+  /** Word size (paper Supp. E: 32). */
+  W: number;
+  /** Heads, words per head (paper: 4, 4). */
+  heads: number;
+  K: number;
+  /** Dense cells whose estimated tape exceeds this are not run (wasm heap: 4 GiB). */
+  denseMaxBytes: number;
+  /** N at which the paper's ratio is quoted (64K = 2^16). */
+  ratioLog2N: number;
+}
+
+const paper: MemoryConfig = {
+  models: ["ntm", "dam", "sam_linear", "sam_ann"],
+  log2N: [2, 4, 6, 8, 10, 12, 13, 14, 16, 18, 20],
+  batch: 1,
+  steps: 100,
+  hidden: 100,
+  W: 32,
+  heads: 4,
+  K: 4,
+  denseMaxBytes: 3e9,
+  ratioLog2N: 16,
+};
+const defaults: MemoryConfig = { ...paper };
+const smoke: MemoryConfig = { ...paper, log2N: [4, 6], steps: 10, hidden: 16 };
+
+interface MemoryCell {
+  [k: string]: Json;
+  model: string;
+  N: number;
+  bytes: number | null;
+  notRun: string | null;
+}
+
+async function runCell(config: MemoryConfig, ctx: CellContext): Promise<Json> {
+  const model = ctx.cell.params!.model as ModelName;
+  const N = ctx.cell.params!.N as number;
+  const est = denseBytesEstimate(model, N, config.W, config.batch, config.steps);
+  if (est > config.denseMaxBytes) {
+    return {
+      model,
+      N,
+      bytes: null,
+      notRun: `estimated tape ${(est / 2 ** 30).toFixed(1)} GiB > ${
+        (config.denseMaxBytes / 2 ** 30).toFixed(1)
+      } GiB (wasm heap 4 GiB)`,
+    } satisfies MemoryCell;
+  }
+  const rng = new Rng(ctx.cell.seed ?? 1);
+  const m = await createModel(model, {
+    input: 9,
+    output: 8,
+    hidden: config.hidden,
+    N,
+    W: config.W,
+    heads: config.heads,
+    K: config.K,
+    batch: config.batch,
+    maxSteps: config.steps,
+  }, rng);
+  const ep = randomEpisode(rng, config.steps, config.batch);
+  const before = tf.memory().numBytes;
+  let hostBytes = 0;
+  const { peakBytes } = await profilePeakBytes(() => {
+    const res = m.run(ep, true);
+    hostBytes = res.hostBytes;
+    tf.dispose(res.grads!);
+  });
+  const tfBytes = peakBytes - before;
+  const initBytes = m instanceof SamModel ? m.mem.initBytes() : 0;
+  m.dispose();
+  ctx.progress.update(1, 1, `${model} N=${N}`);
+  return {
+    model,
+    N,
+    bytes: tfBytes + hostBytes,
+    tfBytes,
+    hostBytes,
+    initBytes,
+    notRun: null,
+  } satisfies MemoryCell;
+}
+
+async function summarize(config: MemoryConfig, records: CellRecord[]) {
+  const cells = records.map((r) => r.output as MemoryCell);
+  const ran = cells.filter((c) => c.bytes !== null);
+  const rows = ran.map((c) => ({ model: c.model, N: c.N, bytes: c.bytes! }));
+  const at = (model: string, N: number) =>
+    ran.find((c) => c.model === model && c.N === N)?.bytes ?? null;
+  const Nr = 2 ** config.ratioLog2N;
+  const ntmPts = ran.filter((c) => c.model === "ntm").map((c) => ({ N: c.N, y: c.bytes! }));
+  const maxDenseN = ntmPts.length ? Math.max(...ntmPts.map((p) => p.N)) : null;
+  const samAtNr = at("sam_ann", Nr) ?? at("sam_linear", Nr);
+  const ntmAtNr = at("ntm", Nr) ?? (samAtNr !== null ? extrapolateLinear(ntmPts, Nr) : null);
+  const sam = ran.filter((c) => c.model.startsWith("sam")).map((c) => c.bytes!);
+  const metrics: Record<string, Json> = {
+    rows,
+    notRun: cells.filter((c) => c.notRun).map((c) => ({
+      model: c.model,
+      N: c.N,
+      reason: c.notRun,
+    })),
+    ratioN: Nr,
+    maxDenseN,
+    ntmBytesAtMaxDenseN: maxDenseN ? at("ntm", maxDenseN) : null,
+    samBytesAtMaxDenseN: maxDenseN ? at("sam_ann", maxDenseN) : null,
+    memoryRatioNtmOverSamAtMaxDenseN: maxDenseN && at("sam_ann", maxDenseN)
+      ? at("ntm", maxDenseN)! / at("sam_ann", maxDenseN)!
+      : null,
+    samAnnBytesAtRatioN: at("sam_ann", Nr),
+    samLinearBytesAtRatioN: at("sam_linear", Nr),
+    ntmBytesAtRatioN: at("ntm", Nr),
+    ntmBytesAtRatioNExtrapolated: at("ntm", Nr) === null ? ntmAtNr : null,
+    memoryRatioAtRatioN: ntmAtNr && samAtNr ? ntmAtNr / samAtNr : null,
+    memoryRatioAtRatioNIsExtrapolated: at("ntm", Nr) === null,
+    samBytesMaxOverMin: sam.length ? Math.max(...sam) / Math.min(...sam) : null,
+    samInitBytesAtRatioN: cells.find((c) => c.model === "sam_ann" && c.N === Nr)?.initBytes ?? null,
+  };
+  for (const r of rows) metrics[`bytes_${r.model}_N${r.N}`] = r.bytes;
+  const svg = await linePlot({
+    title: `Figure 1b: memory of a ${config.steps}-step sequence (batch ${config.batch})`,
+    data: rows.map((r) => ({ ...r, MiB: r.bytes / 2 ** 20 })),
+    x: { field: "N", title: "memory words N", log: true },
+    y: { field: "MiB", title: "memory (MiB)", log: true },
+    color: "model",
+  });
+  return {
+    metrics,
+    figures: [{
+      name: "figure1b_memory",
+      caption: "bytes of a 100-step forward+backward vs N (log-log)",
+      svg,
+    }],
+    notes: [
+      "bytes = peak TF.js bytes above the pre-pass level (tf.profile) + SAM's host-side journal/selections + hnswlib graph (computed from its layout).",
+      "Memory initialisation (N × W words, norms, ring: Θ(N)) is excluded as in the paper; initBytes records it.",
+    ],
+  };
+}
+
+/** Figure 1b memory benchmark. */
+export const experiment: Experiment<MemoryConfig> = {
+  id: "figure1b_memory",
+  version: 1,
+  title: "Memory: bytes of a 100-step sequence vs memory size",
+  reproduces: "Figure 1b",
+  profiles: { smoke, default: defaults, paper },
+  seeds: { smoke: [1], default: [1], paper: [1] },
+  cells: (config) =>
+    config.models.flatMap((model) =>
+      config.log2N.map((k) => ({ id: `${model}/N=2^${k}`, seed: 1, params: { model, N: 2 ** k } }))
+    ),
+  run: runCell,
+  summarize: (config, records) => summarize(config, records),
+};

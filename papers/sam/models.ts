@@ -1,0 +1,67 @@
+/**
+ * One factory for the five models of Figures 1 and 2, with the paper's shared sizes.
+ * @module
+ */
+import type { Rng } from "../../tasks/harness/rng.ts";
+import { type AnnOptions, DEFAULT_ANN } from "./ann_index.ts";
+import { DenseModel } from "./dense.ts";
+import type { ModelName, SequenceModel } from "./model.ts";
+import { SamModel } from "./sam.ts";
+
+/** Sizes shared by every model (paper: LSTM 100, 4 heads, K = 4, word 32, δ = 0.005). */
+export interface ModelSizes {
+  input: number;
+  output: number;
+  hidden: number;
+  N: number;
+  W: number;
+  heads: number;
+  K: number;
+  /** Batch size B. */
+  batch: number;
+  /** Longest episode (sizes the ANN graph). */
+  maxSteps: number;
+  /** DAM usage discount λ. */
+  lambda?: number;
+  ann?: Partial<AnnOptions>;
+}
+
+/** All model names, in the paper's legend order. */
+export const MODEL_NAMES: readonly ModelName[] = ["lstm", "ntm", "dam", "sam_linear", "sam_ann"];
+
+/** Build a model by name with seeded parameters. */
+export async function createModel(
+  name: ModelName,
+  s: ModelSizes,
+  rng: Rng,
+): Promise<SequenceModel> {
+  if (name === "sam_linear" || name === "sam_ann") {
+    return await SamModel.create(
+      {
+        input: s.input,
+        output: s.output,
+        hidden: s.hidden,
+        N: s.N,
+        W: s.W,
+        heads: s.heads,
+        K: s.K,
+        delta: 0.005,
+        index: name === "sam_ann" ? "ann" : "linear",
+        ann: { ...DEFAULT_ANN, ...s.ann },
+        maxSteps: s.maxSteps,
+      },
+      s.batch,
+      rng,
+    );
+  }
+  return new DenseModel({
+    kind: name,
+    input: s.input,
+    output: s.output,
+    hidden: s.hidden,
+    N: s.N,
+    W: s.W,
+    heads: s.heads,
+    lambda: s.lambda ?? 0.99,
+  }, rng);
+}
