@@ -3,7 +3,7 @@
  *
  * | backend | kernels added (+) or replaced (~) |
  * |---|---|
- * | wasm | + Conv2DBackpropFilter, ~ Conv2DBackpropInput (≈14× faster), + UnsortedSegmentSum, ~ OneHot (float32 bug), ~ BatchMatMul / _FusedMatMul (transpose flags → explicit transposes) |
+ * | wasm | ~ Identity / same-dtype Cast (share the buffer instead of copying), + Conv2DBackpropFilter, ~ Conv2DBackpropInput (≈14× faster), + UnsortedSegmentSum, ~ OneHot (float32 bug), ~ BatchMatMul / _FusedMatMul (transpose flags → explicit transposes) |
  * | cpu | ~ Conv2DBackpropFilter (≈80× its forward conv before), ~ UnsortedSegmentSum (O(size) instead of O(segments·size)), ~ TensorScatterUpdate (wrote into its input) |
  * | any | gradients for DepthToSpace, TopK, GatherNd, ScatterNd, TensorScatterUpdate |
  *
@@ -15,6 +15,7 @@ import { conv2dBackpropFilterKernel, conv2dBackpropInputKernel } from "./conv_ke
 import { registerIndexGradients } from "./index_gradients.ts";
 import { replaceKernel } from "./kernel_registry.ts";
 import { explicitTransposeMatMul } from "./matmul_kernel.ts";
+import { sharedCastKernel, sharedIdentityKernel } from "./identity_kernel.ts";
 import { oneHotKernel } from "./one_hot_kernel.ts";
 import { copyingTensorScatterUpdate, unsortedSegmentSumKernel } from "./segment_kernels.ts";
 import { registerDepthToSpaceGradient } from "./space_depth.ts";
@@ -30,6 +31,11 @@ function installGradients(): void {
 }
 
 function installWasm(): void {
+  replaceKernel("wasm", "Identity", () => sharedIdentityKernel());
+  replaceKernel("wasm", "Cast", (orig) => {
+    if (!orig) throw new Error("engine: wasm has no Cast kernel to wrap");
+    return sharedCastKernel(orig);
+  });
   replaceKernel("wasm", "Conv2DBackpropFilter", () => conv2dBackpropFilterKernel("wasm"));
   replaceKernel("wasm", "Conv2DBackpropInput", () => conv2dBackpropInputKernel("wasm"));
   replaceKernel("wasm", "UnsortedSegmentSum", () => unsortedSegmentSumKernel());
@@ -37,7 +43,7 @@ function installWasm(): void {
   for (const name of ["BatchMatMul", "_FusedMatMul"]) {
     replaceKernel("wasm", name, (orig) => {
       if (!orig) throw new Error(`engine: wasm has no ${name} kernel to wrap`);
-      return explicitTransposeMatMul("wasm", orig);
+      return explicitTransposeMatMul("wasm", orig, name === "BatchMatMul");
     });
   }
 }
