@@ -58,14 +58,12 @@ export function discretizedLogisticNll(x: tf.Tensor, mu: tf.Tensor, logS: tf.Ten
     const minus = tf.mul(invS, tf.sub(c, half));
     const logCdfPlus = tf.sub(plus, softplus(plus)); // log σ(plus)
     const logOneMinusCdfMin = tf.neg(softplus(minus)); // log(1 − σ(minus))
-    const cdfDelta = tf.sub(tf.sigmoid(plus), tf.sigmoid(minus));
-    const mid = tf.mul(invS, c);
-    // log density at the bin centre times the bin width, used when the CDF difference underflows
-    const logPdfMid = tf.sub(tf.sub(tf.sub(mid, logS), tf.mul(2, softplus(mid))), Math.log(255));
-    const inner = tf.where(
-      tf.greater(cdfDelta, 1e-5),
-      tf.log(tf.maximum(cdfDelta, 1e-12)),
-      logPdfMid,
+    // log(σ(plus) − σ(minus)) = log σ(plus) + log σ(−minus) + log(1 − e^{−(plus − minus)}):
+    // exact and stable without a data-dependent branch (tfjs has no gradient for Greater).
+    const width = tf.mul(invS, 1 / 255); // plus − minus
+    const inner = tf.add(
+      tf.add(tf.neg(softplus(tf.neg(plus))), tf.neg(softplus(minus))),
+      tf.log(tf.maximum(tf.sub(1, tf.exp(tf.neg(width))), 1e-12)),
     );
     const logP = tf.where(
       tf.less(x, 0.001),

@@ -53,3 +53,14 @@ Deno.test("discretizedLogisticNll() gives a distribution over the 256 levels tha
     assert.ok(Math.abs(total - 1) < 2e-3, `mu=${mu} logS=${logS}: sum ${total}`);
   }
 });
+
+Deno.test("discretizedLogisticNll() has finite gradients with respect to location and log scale", () => {
+  tf.tidy(() => {
+    const x = tf.tensor([0, 3 / 255, 0.5, 1]);
+    const [gMu, gS] = tf.grads((mu, logS) => tf.sum(discretizedLogisticNll(x, mu, logS)))([
+      tf.tensor([0.1, 0.2, 0.5, 0.9]),
+      tf.tensor([-3, -6, -2, -4]),
+    ]);
+    for (const v of [...gMu.dataSync(), ...gS.dataSync()]) assert.ok(Number.isFinite(v));
+  });
+});

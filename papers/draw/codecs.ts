@@ -1,0 +1,192 @@
+/**
+ * Classical codecs and distortion metrics for the rate–distortion comparison: JPEG (MozJPEG via
+ * `@jsquash/jpeg`, baseline, greyscale, optimised Huffman tables) and JPEG 2000 (OpenJPEG via
+ * `@cornerstonejs/codec-openjpeg`, raw J2K codestream, lossy 9/7), PSNR, and SSIM (`ssim.js`,
+ * original Wang et al. variant).
+ *
+ * Rates are counted two ways: **payload** bytes (entropy-coded data only: JPEG from the end of the
+ * SOS header to EOI; J2K from the end of the first SOD marker to EOC), as the paper's low rates
+ * require at 28–32 px, and **total** file bytes.
+ *
+ * @module
+ */
+import encodeJpeg, { init as initJpegEnc } from "@jsquash/jpeg/encode.js";
+import decodeJpeg, { init as initJpegDec } from "@jsquash/jpeg/decode.js";
+// @ts-ignore: emscripten factory without types
+import OpenJpegWasm from "@cornerstonejs/codec-openjpeg/wasmjs";
+import { ssim } from "ssim.js";
+
+/** One encoded-and-decoded image. */
+export interface CodecResult {
+  /** Entropy-coded payload bytes (headers and markers excluded). */
+  payloadBytes: number;
+  /** Whole file bytes. */
+  totalBytes: number;
+  /** Decoded 8-bit grey pixels, `[h * w]`. */
+  decoded: Uint8Array;
+}
+
+let jpegReady: Promise<void> | null = null;
+
+function readResolved(spec: string): Promise<Uint8Array<ArrayBuffer>> {
+  return Deno.readFile(new URL(import.meta.resolve(spec)));
+}
+
+async function initJpeg(): Promise<void> {
+  jpegReady ??= (async () => {
+    await initJpegEnc(
+      await WebAssembly.compile(await readResolved("@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm")),
+    );
+    await initJpegDec(
+      await WebAssembly.compile(await readResolved("@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm")),
+    );
+  })();
+  await jpegReady;
+}
+
+function greyToRgba(grey: Uint8Array, w: number, h: number): ImageData {
+  const data = new Uint8ClampedArray(w * h * 4);
+  for (let i = 0; i < w * h; i++) {
+    data[4 * i] = data[4 * i + 1] = data[4 * i + 2] = grey[i];
+    data[4 * i + 3] = 255;
+  }
+  return { data, width: w, height: h, colorSpace: "srgb" } as ImageData;
+}
+
+/**
+ * Bytes of a baseline JPEG that are entropy-coded scan data: from the end of the (last) SOS
+ * segment to the EOI marker.
+ */
+export function jpegPayloadBytes(file: Uint8Array): number {
+  let sosEnd = -1;
+  let i = 2; // after SOI
+  while (i + 4 <= file.length) {
+    if (file[i] !== 0xff) throw new Error(`JPEG: expected a marker at byte ${i}`);
+    const marker = file[i + 1];
+    const len = (file[i + 2] << 8) | file[i + 3];
+    if (marker === 0xda) {
+      sosEnd = i + 2 + len;
+      // skip entropy-coded data to the next non-RST marker
+      let j = sosEnd;
+      while (
+        j + 1 < file.length &&
+        !(file[j] === 0xff && file[j + 1] !== 0 && (file[j + 1] < 0xd0 || file[j + 1] > 0xd7))
+      ) j++;
+      if (file[j + 1] === 0xd9) return j - sosEnd;
+      i = j;
+      continue;
+    }
+    i += 2 + len;
+  }
+  throw new Error("JPEG: no SOS/EOI found");
+}
+
+/**
+ * Encode and decode an 8-bit grey image with MozJPEG at a quality (1–100).
+ * @param grey `[h * w]` pixels
+ */
+export async function jpegRoundTrip(
+  grey: Uint8Array,
+  w: number,
+  h: number,
+  quality: number,
+): Promise<CodecResult> {
+  await initJpeg();
+  const file = new Uint8Array(
+    await encodeJpeg(greyToRgba(grey, w, h), {
+      quality,
+      baseline: true,
+      progressive: false,
+      optimize_coding: true,
+      color_space: 1, // MozJpegColorSpace.GRAYSCALE
+    }),
+  );
+  const img = await decodeJpeg(file.buffer as ArrayBuffer);
+  const decoded = new Uint8Array(w * h);
+  for (let i = 0; i < w * h; i++) decoded[i] = img.data[4 * i];
+  return { payloadBytes: jpegPayloadBytes(file), totalBytes: file.length, decoded };
+}
+
+// deno-lint-ignore no-explicit-any
+let openJpeg: Promise<any> | null = null;
+
+/** J2K codestream bytes after the first SOD marker (0xFF93) up to EOC (0xFFD9). */
+export function j2kPayloadBytes(file: Uint8Array): number {
+  for (let i = 0; i + 1 < file.length; i++) {
+    if (file[i] === 0xff && file[i + 1] === 0x93) {
+      const end = file[file.length - 2] === 0xff && file[file.length - 1] === 0xd9
+        ? file.length - 2
+        : file.length;
+      return end - (i + 2);
+    }
+  }
+  throw new Error("J2K: no SOD marker");
+}
+
+/**
+ * Encode and decode an 8-bit grey image with OpenJPEG (irreversible 9/7, 3 decomposition levels,
+ * one quality layer) at a compression ratio (raw bytes / file bytes, headers included).
+ * `setQuality(false, 1)` must come before `setCompressionRatio`, or the ratio is ignored.
+ */
+export async function j2kRoundTrip(
+  grey: Uint8Array,
+  w: number,
+  h: number,
+  ratio: number,
+): Promise<CodecResult> {
+  openJpeg ??= readResolved("@cornerstonejs/codec-openjpeg/wasm").then((wasmBinary) =>
+    OpenJpegWasm({ wasmBinary, print: () => {}, printErr: () => {} })
+  );
+  const oj = await openJpeg;
+  const enc = new oj.J2KEncoder();
+  try {
+    const raw = enc.getDecodedBuffer({
+      width: w,
+      height: h,
+      bitsPerSample: 8,
+      componentCount: 1,
+      isSigned: false,
+      isUsingColorTransform: false,
+    });
+    raw.set(grey);
+    enc.setDecompositions(3); // 28 px / 2³ ≥ 1; the default 5 is too many for 28×28
+    enc.setQuality(false, 1);
+    enc.setCompressionRatio(0, ratio);
+    enc.encode();
+    const file = new Uint8Array(enc.getEncodedBuffer()).slice();
+    const dec = new oj.J2KDecoder();
+    try {
+      dec.getEncodedBuffer(file.length).set(file);
+      dec.decode();
+      const decoded = new Uint8Array(dec.getDecodedBuffer()).slice();
+      return { payloadBytes: j2kPayloadBytes(file), totalBytes: file.length, decoded };
+    } finally {
+      dec.delete();
+    }
+  } finally {
+    enc.delete();
+  }
+}
+
+/** PSNR in dB of two 8-bit images: 10·log10(255² / MSE) (capped at 100 dB for identical images). */
+export function psnr(a: Uint8Array, b: Uint8Array): number {
+  let se = 0;
+  for (let i = 0; i < a.length; i++) se += (a[i] - b[i]) ** 2;
+  const mse = se / a.length;
+  return mse === 0 ? 100 : 10 * Math.log10((255 * 255) / mse);
+}
+
+/** Mean SSIM (Wang et al. 2004, `ssim.js` with `{ssim: "original"}`, 11-px window) of two grey images. */
+export function ssimGrey(a: Uint8Array, b: Uint8Array, w: number, h: number): number {
+  type SsimImage = Parameters<typeof ssim>[0];
+  const ia = greyToRgba(a, w, h) as unknown as SsimImage;
+  const ib = greyToRgba(b, w, h) as unknown as SsimImage;
+  return ssim(ia, ib, { ssim: "original" }).mssim;
+}
+
+/** Quantise [0, 1] floats to 8-bit grey levels. */
+export function toBytes(x: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = Math.max(0, Math.min(255, Math.round(x[i] * 255)));
+  return out;
+}

@@ -1,0 +1,264 @@
+/**
+ * Rate–distortion on 8-bit Fashion-MNIST: conv DRAW's lossy mode (send iterations 1..k, rate =
+ * Σ_{t≤k} KL_t, later latents from the prior mean or a prior sample) against JPEG (MozJPEG) and
+ * JPEG 2000 (OpenJPEG), as bits per dimension vs PSNR and SSIM. Codec rates are counted as
+ * entropy-coded payload (headers excluded, as the paper's low levels require) and as whole files.
+ * The conv DRAW rate is the theoretical KL cost (no entropy coder was run), as in the paper.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Experiment, Json } from "../../../tasks/harness/experiment.ts";
+import { linePlot, svgToPng } from "../../../tasks/harness/plot.ts";
+import { j2kRoundTrip, jpegRoundTrip, psnr, ssimGrey, toBytes } from "../codecs.ts";
+import type { PriorVariant } from "../conv_draw.ts";
+import { loadDrawData } from "../data.ts";
+import { type ElboConfig, elboProfiles } from "../elbo_experiment.ts";
+import { batchTensor } from "../train.ts";
+import { trainedModel } from "../trained.ts";
+
+type RdConfig = ElboConfig & {
+  /** Test images every method encodes (the first N of the Fashion-MNIST test set). */
+  rdImages: number;
+  /** MozJPEG qualities swept. */
+  jpegQualities: number[];
+  /** OpenJPEG compression ratios swept (raw / file bytes). */
+  j2kRatios: number[];
+  /** The paper's compression levels, bits/dim (notes §1.5, [M]). */
+  levels: number[];
+};
+
+const base = elboProfiles(360); // ours: ≈ 6–9 min of training on one wasm thread
+const sweep = {
+  jpegQualities: [1, 5, 10, 15, 20, 30, 40, 60, 80, 95],
+  j2kRatios: [1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 8],
+  levels: [0.05, 0.1, 0.15, 0.2, 0.4, 0.8],
+};
+const profiles = {
+  smoke: { ...base.smoke, rdImages: 8, ...sweep, jpegQualities: [5, 50], j2kRatios: [2, 4] },
+  default: { ...base.default, rdImages: 500, ...sweep },
+  paper: { ...base.paper, rdImages: 10000, ...sweep },
+};
+
+/** One measured point: a method at one setting, averaged over the images. */
+interface RdRow {
+  method: string;
+  setting: number;
+  bpdPayload: number;
+  bpdTotal: number;
+  psnr: number;
+  ssim: number;
+}
+
+function meanOf(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+async function drawRows(
+  config: RdConfig,
+  seed: number,
+  ctx: Parameters<Experiment["run"]>[1],
+): Promise<RdRow[]> {
+  const data = await loadDrawData("fashion_mnist");
+  const { model } = await trainedModel("fashion_mnist", config, seed, ctx.progress);
+  const T = model.cfg.iterations, D = 784;
+  const rows: RdRow[] = [];
+  const acc = new Map<string, { r: number[]; p: number[]; s: number[] }>();
+  const nelbo: number[] = [];
+  const B = 100;
+  for (let s0 = 0; s0 < config.rdImages; s0 += B) {
+    const idx = Array.from({ length: Math.min(B, config.rdImages - s0) }, (_, i) => s0 + i);
+    const x = batchTensor(data.test, idx);
+    const noise = 7 * seed + s0 + 1; // same noise → same posterior samples in elbo() and decode()
+    const klT = tf.tidy(() => {
+      const e = model.elbo(x, noise);
+      return tf.stack([e.recon, ...e.kl], 1); // [b, 1 + T]
+    });
+    const kl = await klT.array() as number[][];
+    klT.dispose();
+    const orig = idx.map((i) => toBytes(data.test.x.subarray(i * D, (i + 1) * D)));
+    kl.forEach((r) => nelbo.push(r.reduce((a, b) => a + b, 0)));
+    for (const variant of ["mean", "sample"] as PriorVariant[]) {
+      for (let k = 0; k <= T; k++) {
+        const img = tf.tidy(() => model.decode(x, k, variant, noise));
+        const v = await img.data();
+        img.dispose();
+        const key = `${variant}/${k}`;
+        if (!acc.has(key)) acc.set(key, { r: [], p: [], s: [] });
+        const a = acc.get(key)!;
+        orig.forEach((o, j) => {
+          const dec = toBytes(v.subarray(j * D, (j + 1) * D));
+          a.r.push(kl[j].slice(1, 1 + k).reduce((s, b) => s + b, 0) / Math.LN2 / D);
+          a.p.push(psnr(o, dec));
+          a.s.push(ssimGrey(o, dec, 28, 28));
+        });
+      }
+    }
+    x.dispose();
+    ctx.progress.update(Math.min(config.rdImages, s0 + B), config.rdImages, "conv DRAW decode");
+  }
+  for (const [key, a] of acc) {
+    const [variant, k] = key.split("/");
+    const bpd = meanOf(a.r);
+    rows.push({
+      method: `conv DRAW (prior ${variant})`,
+      setting: Number(k),
+      bpdPayload: bpd,
+      bpdTotal: bpd,
+      psnr: meanOf(a.p),
+      ssim: meanOf(a.s),
+    });
+  }
+  rows.push({
+    method: "conv DRAW lossless -ELBO",
+    setting: T,
+    bpdPayload: meanOf(nelbo) / Math.LN2 / D,
+    bpdTotal: meanOf(nelbo) / Math.LN2 / D,
+    psnr: 100,
+    ssim: 1,
+  });
+  model.dispose();
+  return rows;
+}
+
+async function codecRows(config: RdConfig, codec: "jpeg" | "j2k"): Promise<RdRow[]> {
+  const data = await loadDrawData("fashion_mnist");
+  const settings = codec === "jpeg" ? config.jpegQualities : config.j2kRatios;
+  const rows: RdRow[] = [];
+  for (const setting of settings) {
+    const p: number[] = [], t: number[] = [], ps: number[] = [], ss: number[] = [];
+    for (let i = 0; i < config.rdImages; i++) {
+      const o = toBytes(data.test.x.subarray(i * 784, (i + 1) * 784));
+      const r = codec === "jpeg"
+        ? await jpegRoundTrip(o, 28, 28, setting)
+        : await j2kRoundTrip(o, 28, 28, setting);
+      p.push(r.payloadBytes * 8 / 784);
+      t.push(r.totalBytes * 8 / 784);
+      ps.push(psnr(o, r.decoded));
+      ss.push(ssimGrey(o, r.decoded, 28, 28));
+    }
+    rows.push({
+      method: codec === "jpeg" ? "JPEG" : "JPEG 2000",
+      setting,
+      bpdPayload: meanOf(p),
+      bpdTotal: meanOf(t),
+      psnr: meanOf(ps),
+      ssim: meanOf(ss),
+    });
+  }
+  return rows;
+}
+
+/** Linear interpolation of `field` at rate `level` along a method's points sorted by rate; null outside. */
+export function interpolateAt(
+  points: { rate: number; value: number }[],
+  level: number,
+): number | null {
+  const s = [...points].sort((a, b) => a.rate - b.rate);
+  for (let i = 0; i + 1 < s.length; i++) {
+    if (s[i].rate <= level && level <= s[i + 1].rate) {
+      const w = s[i + 1].rate === s[i].rate ? 0 : (level - s[i].rate) / (s[i + 1].rate - s[i].rate);
+      return s[i].value + w * (s[i + 1].value - s[i].value);
+    }
+  }
+  return null;
+}
+
+export const experiment: Experiment<RdConfig> = {
+  id: "rate_distortion",
+  version: 1,
+  title: "Rate–distortion: conv DRAW vs JPEG and JPEG 2000 on 8-bit Fashion-MNIST",
+  reproduces: "Lossy compression figure (conv DRAW vs JPEG / JPEG 2000 at 0.05–0.8 bits/dim)",
+  profiles,
+  seeds: { smoke: [1], default: [1], paper: [1] },
+  cells: (_c, seeds) => [
+    ...seeds.map((seed) => ({ id: `conv_draw/seed=${seed}`, seed, params: { method: "draw" } })),
+    { id: "jpeg", params: { method: "jpeg" } },
+    { id: "j2k", params: { method: "j2k" } },
+  ],
+  async run(config, ctx) {
+    const method = ctx.cell.params?.method;
+    const rows = method === "draw"
+      ? await drawRows(config, ctx.cell.seed ?? 1, ctx)
+      : await codecRows(config, method === "jpeg" ? "jpeg" : "j2k");
+    return { rows } as unknown as Json;
+  },
+  async summarize(config, cells) {
+    const rows = cells.flatMap((c) => (c.output as unknown as { rows: RdRow[] }).rows);
+    const lossy = rows.filter((r) => !r.method.includes("lossless"));
+    const plotRows: (RdRow & { series: string; bytes: string; bpd: number })[] = [
+      ...lossy.map((r) => ({
+        ...r,
+        series: r.method.startsWith("conv") ? r.method : `${r.method} (payload)`,
+        bytes: "payload / KL",
+        bpd: r.bpdPayload,
+      })),
+      ...lossy.filter((r) => !r.method.startsWith("conv")).map((r) => ({
+        ...r,
+        series: `${r.method} (whole file)`,
+        bytes: "whole file",
+        bpd: r.bpdTotal,
+      })),
+    ].filter((r) => r.bpd <= 3);
+    const figs = [];
+    for (
+      const [field, title] of [["psnr", "PSNR (dB)"], [
+        "ssim",
+        "SSIM (original, 11 px window)",
+      ]] as const
+    ) {
+      const svg = await linePlot({
+        title: `Fashion-MNIST 28x28, ${config.rdImages} test images: ${title} vs rate`,
+        data: plotRows.map((r) => ({
+          bpd: r.bpd,
+          [field]: r[field],
+          series: r.series,
+          bytes: r.bytes,
+        })),
+        x: { field: "bpd", title: "bits per dimension" },
+        y: { field, title },
+        color: "series",
+        dashField: "bytes",
+      });
+      figs.push({
+        name: `rate_distortion_${field}`,
+        caption:
+          `${title} vs bits/dim (codec payload solid, codec whole files dashed; conv DRAW at its KL rate).`,
+        svg,
+        png: await svgToPng(svg),
+      });
+    }
+    const methods = [...new Set(lossy.map((r) => r.method))];
+    const atLevels = config.levels.map((level) => {
+      const row: Record<string, number | null> = { bitsPerDim: level };
+      for (const m of methods) {
+        const pts = lossy.filter((r) => r.method === m);
+        row[`${m} PSNR`] = interpolateAt(
+          pts.map((r) => ({ rate: r.bpdPayload, value: r.psnr })),
+          level,
+        );
+        row[`${m} SSIM`] = interpolateAt(
+          pts.map((r) => ({ rate: r.bpdPayload, value: r.ssim })),
+          level,
+        );
+      }
+      return row;
+    });
+    const lossless = rows.find((r) => r.method.includes("lossless"));
+    return {
+      metrics: {
+        dataset: "fashion_mnist",
+        rdImages: config.rdImages,
+        rows: rows as unknown as Json,
+        atLevels: atLevels as unknown as Json,
+        drawLosslessBitsPerDim: lossless?.bpdPayload ?? null,
+      },
+      figures: figs,
+      notes: [
+        "Rates in bits per dimension (784 dims per image). Codec payload = entropy-coded bytes only (JPEG: SOS header end to EOI; J2K: after SOD to EOC); whole-file rates are in `rows` (bpdTotal).",
+        "conv DRAW rate = Σ_{t≤k} KL_t (theoretical relative-entropy cost; no entropy coder run). Sent latents are posterior samples; later ones prior mean or prior sample.",
+        "Distortion on 8-bit images: PSNR = 10 log10(255²/MSE) averaged over images; SSIM from ssim.js {ssim: 'original'}.",
+      ],
+    };
+  },
+};

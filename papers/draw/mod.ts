@@ -1,0 +1,35 @@
+/**
+ * Convolutional DRAW — Gregor, Besse, Rezende, Danihelka, Wierstra, "Towards Conceptual
+ * Compression", NIPS 2016 (arXiv:1604.08772): model, training, and the paper's experiments
+ * (ELBO tables on binarized MNIST and Omniglot, conceptual compression, rate–distortion against
+ * JPEG and JPEG 2000).
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { ConvDraw } from "./papers/draw/mod.ts";
+ * const m = new ConvDraw({ height: 28, width: 28, s2d: 4, hidden: 32, zChannels: 4,
+ *   iterations: 6, kernel: 3, likelihood: "bernoulli", seed: 1 });
+ * const loss = tf.tidy(() => m.loss(tf.zeros([2, 28, 28, 1]), 1)); // −ELBO, nats/image
+ * ```
+ * @module
+ */
+import type { Paper, PublishedFile } from "../../tasks/harness/experiment.ts";
+import published from "./published.json" with { type: "json" };
+import { experiment as conceptualCompression } from "./experiments/conceptual_compression.ts";
+import { experiment as elboMnist } from "./experiments/elbo_mnist.ts";
+import { experiment as elboOmniglot } from "./experiments/elbo_omniglot.ts";
+import { experiment as rateDistortion } from "./experiments/rate_distortion.ts";
+
+export { ConvDraw, type ConvDrawConfig, type PriorVariant } from "./conv_draw.ts";
+export { evaluate, train, type TrainConfig, trainStep } from "./train.ts";
+export { conv2dSame, depthToSpace, spaceToDepth } from "./conv_ops.ts";
+
+/** The paper's registry entry. */
+export const paper: Paper = {
+  id: "draw",
+  title: "Towards Conceptual Compression (convolutional DRAW)",
+  arxiv: "arXiv:1604.08772",
+  experiments: [elboMnist, elboOmniglot, conceptualCompression, rateDistortion],
+  published: published as PublishedFile,
+};

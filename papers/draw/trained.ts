@@ -1,0 +1,109 @@
+/**
+ * Trained conv DRAW models shared by the experiments: train once per full configuration and
+ * cache the weights (plus the loss curve and training time) under a key hashed from the model
+ * config, the training config, the data set and {@link TRAINING_CODE_VERSION}. The ELBO,
+ * conceptual-compression and rate–distortion experiments then reuse the same model.
+ *
+ * @module
+ */
+import type { ProgressReporter } from "../../tasks/harness/experiment.ts";
+import { ConvDraw, type ConvDrawConfig } from "./conv_draw.ts";
+import { type DrawDataset, loadDrawData } from "./data.ts";
+import {
+  configHash,
+  readCachedModel,
+  train,
+  type TrainConfig,
+  type TrainedRecord,
+  writeCachedModel,
+} from "./train.ts";
+
+/** Bump when the model or training code changes in a way that changes trained weights. */
+export const TRAINING_CODE_VERSION = 1;
+
+/** A model ready to evaluate, with its training record. */
+export interface TrainedModel {
+  model: ConvDraw;
+  record: Omit<TrainedRecord, "weights">;
+  /** True when the weights came from the cache (training ran in an earlier process). */
+  fromCache: boolean;
+}
+
+/** Experiment config fields that define a model and its training. */
+export interface ModelFields {
+  s2d: number;
+  hidden: number;
+  zChannels: number;
+  iterations: number;
+  kernel: number;
+  batch: number;
+  steps: number;
+  lr: number;
+  lrFinal: number;
+  clip: number;
+  /** Use the weight cache (false: always train). */
+  useCache: boolean;
+}
+
+/**
+ * Get a trained model for a data set: from the cache when an identical configuration was
+ * trained before, else train it now (and cache it).
+ */
+export async function trainedModel(
+  dataset: DrawDataset,
+  f: ModelFields,
+  seed: number,
+  progress?: ProgressReporter,
+): Promise<TrainedModel> {
+  const data = await loadDrawData(dataset);
+  const modelConfig: ConvDrawConfig = {
+    height: data.train.h,
+    width: data.train.w,
+    s2d: f.s2d,
+    hidden: f.hidden,
+    zChannels: f.zChannels,
+    iterations: f.iterations,
+    kernel: f.kernel,
+    likelihood: dataset === "fashion_mnist" ? "logistic" : "bernoulli",
+    seed,
+  };
+  const trainConfig: TrainConfig = {
+    steps: f.steps,
+    batch: f.batch,
+    lr: f.lr,
+    lrFinal: f.lrFinal,
+    clip: f.clip,
+    seed: seed + 1,
+  };
+  const key = `${dataset}-${
+    configHash({ modelConfig, trainConfig, dataset, v: TRAINING_CODE_VERSION })
+  }`;
+  const model = new ConvDraw(modelConfig);
+  if (f.useCache) {
+    const hit = await readCachedModel(key);
+    if (hit) {
+      model.setWeights(hit.weights);
+      const { weights: _w, ...record } = hit;
+      progress?.log(`${dataset}: loaded trained weights from cache (${key})`);
+      return { model, record, fromCache: true };
+    }
+  }
+  const t0 = performance.now();
+  const curve = train(
+    model,
+    data.train,
+    data.trainBinarization === "dynamic",
+    trainConfig,
+    (step, loss) => progress?.update(step, f.steps, `loss ${loss.toFixed(1)} nats`),
+  );
+  const record = {
+    key,
+    modelConfig,
+    trainConfig,
+    dataset,
+    curve,
+    trainSeconds: (performance.now() - t0) / 1000,
+  };
+  if (f.useCache) await writeCachedModel({ ...record, weights: await model.getWeights() });
+  return { model, record, fromCache: false };
+}
