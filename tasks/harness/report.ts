@@ -148,15 +148,19 @@ export async function writeReport(
   return { path, text };
 }
 
+function clip(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n - 3) + "..." : s;
+}
+
 /** A plain-text table for the terminal (one profile). */
 export function terminalTable(rows: ComparisonRow[]): string {
   const head = ["experiment", "metric", "published", "ours", "verdict"];
   const body = rows.map((row) => [
     row.record.experiment,
-    row.record.metric,
-    `${fmt(row.record.value)} ${row.record.unit}`,
+    clip(row.record.label ? `${row.record.metric} (${row.record.label})` : row.record.metric, 56),
+    `${fmt(row.record.value)} ${row.record.unit}`.trim(),
     oursCell(row),
-    row.verdict.length > 60 ? row.verdict.slice(0, 57) + "..." : row.verdict,
+    clip(row.verdict, 60),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ");
