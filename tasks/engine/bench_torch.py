@@ -32,7 +32,8 @@ def time_it(fn, reps, warmup):
 
 def main():
     cfg = json.loads(sys.argv[1])
-    torch.set_num_threads(int(cfg["threads"]))
+    if int(cfg["threads"]) > 0:  # 0: keep PyTorch's default
+        torch.set_num_threads(int(cfg["threads"]))
     torch.manual_seed(1)
     reps, warm = cfg["reps"], cfg.get("warmup", 3)
     res = {}

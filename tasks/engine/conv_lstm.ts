@@ -10,6 +10,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Rng } from "../harness/rng.ts";
+import { lstmGates } from "./lstm_gates.ts";
 
 /** Trainable parameters of one conv-LSTM cell. */
 export interface ConvLstmParams {
@@ -75,7 +76,6 @@ export function convLstmCell(
   state: ConvLstmState,
   p: ConvLstmParams,
 ): ConvLstmState {
-  const ch = state.h.shape[3];
   // [B, H, W, Cx + Ch] -> [B, H, W, 4Ch]
   const z = tf.fused.conv2d({
     x: tf.concat([x, state.h], 3),
@@ -84,10 +84,6 @@ export function convLstmCell(
     pad: "same",
     bias: p.bias,
   });
-  const gates = tf.sigmoid(tf.slice(z, [0, 0, 0, 0], [-1, -1, -1, 3 * ch])); // i, f, o
-  const g = tf.tanh(tf.slice(z, [0, 0, 0, 3 * ch], [-1, -1, -1, ch]));
-  const [i, f, o] = tf.split(gates, 3, 3) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
-  const c = tf.add(tf.mul(f, state.c), tf.mul(i, g)) as tf.Tensor4D;
-  const h = tf.mul(o, tf.tanh(c)) as tf.Tensor4D;
-  return { h, c };
+  const { h, c } = lstmGates(z, state.c); // fused gate math, [B, H, W, Ch] each
+  return { h: h as tf.Tensor4D, c: c as tf.Tensor4D };
 }

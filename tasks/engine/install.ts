@@ -5,6 +5,7 @@
  * |---|---|
  * | wasm | ~ Identity / same-dtype Cast (share the buffer instead of copying), + Conv2DBackpropFilter, ~ Conv2DBackpropInput (≈14× faster), + UnsortedSegmentSum, ~ OneHot (float32 bug), ~ BatchMatMul / _FusedMatMul (transpose flags → explicit transposes) |
  * | cpu | ~ Conv2DBackpropFilter (≈80× its forward conv before), ~ UnsortedSegmentSum (O(size) instead of O(segments·size)), ~ TensorScatterUpdate (wrote into its input) |
+ * | wasm, cpu | + EngineLstmGates / EngineLstmGatesGrad (fused LSTM gate math in JS, see lstm_gates.ts) |
  * | any | gradients for DepthToSpace, TopK, GatherNd, ScatterNd, TensorScatterUpdate |
  *
  * webgpu has all of these kernels natively and gets the gradients only.
@@ -16,6 +17,13 @@ import { registerIndexGradients } from "./index_gradients.ts";
 import { replaceKernel } from "./kernel_registry.ts";
 import { explicitTransposeMatMul } from "./matmul_kernel.ts";
 import { sharedCastKernel, sharedIdentityKernel } from "./identity_kernel.ts";
+import {
+  LSTM_GATES,
+  LSTM_GATES_GRAD,
+  lstmGatesGradKernel,
+  lstmGatesKernel,
+  registerLstmGatesGradient,
+} from "./lstm_gates.ts";
 import { oneHotKernel } from "./one_hot_kernel.ts";
 import { copyingTensorScatterUpdate, unsortedSegmentSumKernel } from "./segment_kernels.ts";
 import { registerDepthToSpaceGradient } from "./space_depth.ts";
@@ -28,6 +36,12 @@ function installGradients(): void {
   gradientsInstalled = true;
   registerDepthToSpaceGradient();
   registerIndexGradients();
+  registerLstmGatesGradient();
+}
+
+function installFusedCells(backendName: string): void {
+  replaceKernel(backendName, LSTM_GATES, () => lstmGatesKernel());
+  replaceKernel(backendName, LSTM_GATES_GRAD, () => lstmGatesGradKernel());
 }
 
 function installWasm(): void {
@@ -74,6 +88,7 @@ export function installEngine(backendName: string): void {
   backendsInstalled.add(backendName);
   if (backendName === "wasm") installWasm();
   else if (backendName === "cpu") installCpu();
+  if (backendName === "wasm" || backendName === "cpu") installFusedCells(backendName);
 }
 
 /** Backends `installEngine` has run for (for provenance records). */

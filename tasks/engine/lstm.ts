@@ -14,6 +14,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Rng } from "../harness/rng.ts";
+import { lstmGates } from "./lstm_gates.ts";
 
 /** Trainable parameters of one LSTM cell. */
 export interface LstmParams {
@@ -64,13 +65,8 @@ export function lstmZeroState(batch: number, hiddenSize: number): LstmState {
  * @returns the next state; `h` is also the cell's output
  */
 export function lstmCell(x: tf.Tensor2D, state: LstmState, p: LstmParams): LstmState {
-  const hs = state.h.shape[1];
   // [B, I] ++ [B, H] -> [B, I + H] -> [B, 4H]
   const z = tf.fused.matMul({ a: tf.concat([x, state.h], 1), b: p.kernel, bias: p.bias });
-  const gates = tf.sigmoid(tf.slice(z, [0, 0], [-1, 3 * hs])); // [B, 3H]: i, f, o
-  const g = tf.tanh(tf.slice(z, [0, 3 * hs], [-1, hs])); // [B, H]
-  const [i, f, o] = tf.split(gates, 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-  const c = tf.add(tf.mul(f, state.c), tf.mul(i, g)) as tf.Tensor2D;
-  const h = tf.mul(o, tf.tanh(c)) as tf.Tensor2D;
-  return { h, c };
+  const { h, c } = lstmGates(z, state.c); // fused gate math, [B, H] each
+  return { h: h as tf.Tensor2D, c: c as tf.Tensor2D };
 }

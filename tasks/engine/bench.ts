@@ -1,0 +1,222 @@
+/**
+ * `deno task bench engine`: times (a) a 1024² matmul, (b) an LSTM step and (c) a conv-LSTM step
+ * (forward + backward) on each available TF.js backend, and the same in PyTorch when installed,
+ * and writes `results/engine/bench.default.v1.json`.
+ *
+ * Timing: `warmup` untimed steps, then `reps` timed steps; the median is reported. wasm and cpu
+ * kernels are synchronous, so a step's wall time is its compute time; on webgpu each step ends
+ * with `await data()` of every output (readback included). PyTorch is timed the same way, at its
+ * default thread count (the ratio `ratioToPeer`) and with all cores (`ratioToPeerAllCores`).
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import "@tensorflow/tfjs-backend-wasm";
+import { stableJson, writeAtomic } from "../harness/json.ts";
+import { peakRssBytes } from "../harness/memory.ts";
+import { gitState } from "../harness/provenance.ts";
+import { median } from "../harness/stats.ts";
+import { type BenchCase, convLstmCase, lstmCase, matmulCase } from "./bench_cases.ts";
+import { loadAverage, machineInfo, round, runTorchPeer } from "./bench_machine.ts";
+import { installEngine } from "./install.ts";
+
+/** One row of the result file. */
+export interface BenchRow {
+  case: string;
+  backend: string;
+  msMedian: number;
+  msMin: number;
+  reps: number;
+  gflops: number;
+  peerMsMedian: number | null;
+  ratioToPeer: number | null;
+  peerMsMedianAllCores: number | null;
+  ratioToPeerAllCores: number | null;
+  /** Peak bytes of TF.js tensors during one step (`tf.profile`). */
+  tfPeakBytes: number;
+}
+
+/** Options of one bench run. */
+export interface EngineBenchOptions {
+  /** Backends to time; default: cpu, wasm, and webgpu when an adapter exists. */
+  backends?: string[];
+  /** Output directory (default results/engine). */
+  outDir?: string;
+  /** Fewer repetitions (for a quick look; not for the committed file). */
+  quick?: boolean;
+  /** Skip PyTorch. */
+  noPeer?: boolean;
+}
+
+/** Timed repetitions per case and backend (cpu and software webgpu are 20–100× slower). */
+function repsFor(backend: string, name: string, quick: boolean): { warmup: number; reps: number } {
+  const slow = backend !== "wasm";
+  const base: Record<string, number> = slow
+    ? { matmul1024: 3, lstmStep: 10, convLstmStep: 2 }
+    : { matmul1024: 15, lstmStep: 50, convLstmStep: 7 };
+  const reps = quick ? Math.max(1, Math.ceil(base[name]! / 3)) : base[name]!;
+  return { warmup: slow || quick ? 1 : 3, reps };
+}
+
+async function hasWebGpu(): Promise<boolean> {
+  const gpu = (globalThis.navigator as Navigator & { gpu?: GPU }).gpu;
+  if (!gpu) return false;
+  try {
+    return (await gpu.requestAdapter()) !== null;
+  } catch {
+    return false;
+  }
+}
+
+async function timeCase(
+  c: BenchCase,
+  backend: string,
+  quick: boolean,
+): Promise<{ ms: number[]; tfPeakBytes: number }> {
+  const sync = backend === "webgpu";
+  const once = async () => {
+    const t0 = performance.now();
+    const out = c.step();
+    if (sync) await Promise.all(out.map((t) => t.data()));
+    const dt = performance.now() - t0;
+    tf.dispose(out);
+    return dt;
+  };
+  const { warmup, reps } = repsFor(backend, c.name, quick);
+  for (let i = 0; i < warmup; i++) await once();
+  const ms: number[] = [];
+  for (let i = 0; i < reps; i++) ms.push(await once());
+  const prof = await tf.profile(() => {
+    tf.dispose(c.step());
+    return undefined as unknown as tf.Tensor;
+  });
+  return { ms, tfPeakBytes: prof.peakBytes };
+}
+
+/** Runs the benchmark and writes `<outDir>/bench.default.v1.json`; returns the file's object. */
+export async function runEngineBench(opts: EngineBenchOptions = {}): Promise<unknown> {
+  const started = new Date();
+  const t0 = performance.now();
+  tf.enableProdMode();
+  const quick = opts.quick ?? false;
+  const machine = machineInfo();
+  const loadBefore = loadAverage();
+  let backends = opts.backends ?? ["cpu", "wasm", "webgpu"];
+  const notes: string[] = [];
+  if (backends.includes("webgpu")) {
+    if (await hasWebGpu()) await import("@tensorflow/tfjs-backend-webgpu");
+    else {
+      backends = backends.filter((b) => b !== "webgpu");
+      notes.push("webgpu skipped: navigator.gpu gave no adapter");
+    }
+  }
+  type OwnRow = Omit<
+    BenchRow,
+    "peerMsMedian" | "ratioToPeer" | "peerMsMedianAllCores" | "ratioToPeerAllCores"
+  >;
+  const ours: { row: OwnRow }[] = [];
+  const tfPeakByBackend: Record<string, number> = {};
+  let adapter: string | null = null;
+  for (const backend of backends) {
+    if (!(await tf.setBackend(backend))) {
+      notes.push(`${backend} skipped: failed to initialise`);
+      continue;
+    }
+    await tf.ready();
+    installEngine(backend);
+    if (backend === "webgpu") {
+      const a = await (navigator as Navigator & { gpu: GPU }).gpu.requestAdapter();
+      adapter = a
+        ? [a.info.vendor, a.info.architecture, a.info.description].join(" ").trim()
+        : null;
+    }
+    for (const make of [matmulCase, lstmCase, convLstmCase]) {
+      const c = make();
+      const { ms, tfPeakBytes } = await timeCase(c, backend, quick);
+      c.dispose();
+      const m = median(ms);
+      console.error(`${backend.padEnd(6)} ${c.name.padEnd(13)} ${m.toFixed(2).padStart(9)} ms`);
+      tfPeakByBackend[backend] = Math.max(tfPeakByBackend[backend] ?? 0, tfPeakBytes);
+      ours.push({
+        row: {
+          case: c.name,
+          backend,
+          msMedian: round(m),
+          msMin: round(Math.min(...ms)),
+          reps: ms.length,
+          gflops: round(c.flops / m / 1e6, 2),
+          tfPeakBytes,
+        },
+      });
+    }
+  }
+  const peerReps = quick
+    ? { matmul1024: 5, lstmStep: 20, convLstmStep: 3 }
+    : { matmul1024: 15, lstmStep: 50, convLstmStep: 7 };
+  const peer = opts.noPeer
+    ? { run: null, note: "PyTorch peer skipped (--no-peer)" }
+    : await runTorchPeer(0, peerReps); // 0 = PyTorch's default thread count (set below)
+  const peerAll = peer.run && !opts.noPeer
+    ? await runTorchPeer(machine.cores, peerReps)
+    : { run: null, note: "" };
+  notes.push(peer.note);
+  const rows: BenchRow[] = ours.map(({ row }) => {
+    const p = peer.run?.cases[row.case]?.msMedian ?? null;
+    const pa = peerAll.run?.cases[row.case]?.msMedian ?? null;
+    return {
+      ...row,
+      peerMsMedian: p === null ? null : round(p),
+      ratioToPeer: p === null ? null : round(p / row.msMedian),
+      peerMsMedianAllCores: pa === null ? null : round(pa),
+      ratioToPeerAllCores: pa === null ? null : round(pa / row.msMedian),
+    };
+  });
+  const wasmMatmul = rows.find((r) => r.case === "matmul1024" && r.backend === "wasm");
+  const result = {
+    schema: 1,
+    bench: "engine",
+    profile: quick ? "quick" : "default",
+    version: 1,
+    cores: machine.cores,
+    machine,
+    matmulShareOfOneCorePeak: wasmMatmul && machine.fp32PeakGflopsOneCore
+      ? round(wasmMatmul.gflops / machine.fp32PeakGflopsOneCore, 3)
+      : null,
+    cases: {
+      matmul1024: "1024x1024 @ 1024x1024 fp32, 2.147 GFLOP",
+      lstmStep: "LSTM step fwd+bwd, batch 16, input 256, hidden 256; grads of x, h, c, W, b",
+      convLstmStep:
+        "conv-LSTM step fwd+bwd, batch 32, 14x14, 32+32 -> 4x32 channels, 5x5, 'same'; grads of x, h, c, W, b",
+    },
+    rows,
+    peer: peer.run
+      ? {
+        name: "PyTorch (CPU)",
+        torch: peer.run.torch,
+        python: peer.run.python,
+        threads: peer.run.threads,
+        threadsAllCores: peerAll.run?.threads ?? null,
+        maxRssBytes: peer.run.maxRssKiB * 1024,
+      }
+      : null,
+    memory: { peakRssBytes: peakRssBytes(), tfPeakBytesByBackend: tfPeakByBackend },
+    webgpuAdapter: adapter,
+    load: { before: loadBefore, after: loadAverage() },
+    notes,
+    provenance: {
+      ...gitState(),
+      deno: Deno.version.deno,
+      v8: Deno.version.v8,
+      tfjs: tf.version.tfjs,
+      startedAt: started.toISOString(),
+      wallSeconds: round((performance.now() - t0) / 1000, 1),
+      command: "deno task bench engine",
+    },
+  };
+  const outDir = opts.outDir ?? "results/engine";
+  await Deno.mkdir(outDir, { recursive: true });
+  const name = quick ? "bench.quick.v1.json" : "bench.default.v1.json";
+  await writeAtomic(`${outDir}/${name}`, stableJson(result));
+  console.error(`wrote ${outDir}/${name}`);
+  return result;
+}
