@@ -12,7 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 export interface AnyBackend {
   disposeData(dataId: object, force?: boolean): boolean;
   readSync(dataId: object): unknown;
-  /** wasm only. */
+  /** wasm: `(shape, dtype)`; cpu has a different signature, so check `typedArrayFromHeap`. */
   makeOutput?(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   /** wasm only: a view on the wasm heap for an output made by `makeOutput`. */
   typedArrayFromHeap?(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
@@ -74,4 +74,23 @@ export function makeFilled(
   fill(values);
   if (!backend.makeTensorInfo) throw new Error("engine: backend cannot make tensors from values");
   return backend.makeTensorInfo(shape, dtype, values);
+}
+
+/** Allocates an uninitialised float32 output of `shape` (wasm heap or a fresh JS array). */
+export function alloc(backend: AnyBackend, shape: number[]): tf.TensorInfo {
+  // Only wasm's makeOutput has this signature (cpu has one taking values first).
+  if (backend.makeOutput && backend.typedArrayFromHeap) return backend.makeOutput(shape, "float32");
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (!backend.makeTensorInfo) throw new Error("engine: backend cannot make tensors from values");
+  return backend.makeTensorInfo(shape, "float32", new Float32Array(size));
+}
+
+/**
+ * A float32 view of a tensor's values without copying where possible (wasm heap view; the cpu
+ * backend's own array). Writable for outputs made by `alloc`. A wasm view is invalidated by the
+ * next allocation (the heap may grow), so take views after allocating.
+ */
+export function view(backend: AnyBackend, t: tf.TensorInfo): Float32Array {
+  if (backend.typedArrayFromHeap) return backend.typedArrayFromHeap(t) as Float32Array;
+  return backend.readSync(t.dataId) as Float32Array;
 }

@@ -5,7 +5,7 @@
  * |---|---|
  * | wasm | ~ Identity / same-dtype Cast (share the buffer instead of copying), + Conv2DBackpropFilter, ~ Conv2DBackpropInput (≈14× faster), + UnsortedSegmentSum, ~ OneHot (float32 bug), ~ BatchMatMul / _FusedMatMul (transpose flags → explicit transposes) |
  * | cpu | ~ Conv2DBackpropFilter (≈80× its forward conv before), ~ UnsortedSegmentSum (O(size) instead of O(segments·size)), ~ TensorScatterUpdate (wrote into its input) |
- * | wasm, cpu | + EngineLstmGates / EngineLstmGatesGrad (fused LSTM gate math in JS, see lstm_gates.ts) |
+ * | wasm, cpu | + EngineLstmGates / EngineLstmGatesGrad (fused LSTM gate math, see lstm_gates.ts) |
  * | any | gradients for DepthToSpace, TopK, GatherNd, ScatterNd, TensorScatterUpdate |
  *
  * webgpu has all of these kernels natively and gets the gradients only.
@@ -40,8 +40,8 @@ function installGradients(): void {
 }
 
 function installFusedCells(backendName: string): void {
-  replaceKernel(backendName, LSTM_GATES, () => lstmGatesKernel());
-  replaceKernel(backendName, LSTM_GATES_GRAD, () => lstmGatesGradKernel());
+  replaceKernel(backendName, LSTM_GATES, () => lstmGatesKernel(backendName));
+  replaceKernel(backendName, LSTM_GATES_GRAD, () => lstmGatesGradKernel(backendName));
 }
 
 function installWasm(): void {

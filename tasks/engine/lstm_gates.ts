@@ -6,76 +6,109 @@
  *   c' = σ(z_f) ⊙ c + σ(z_i) ⊙ tanh(z_g),   h' = σ(z_o) ⊙ tanh(c')
  *
  * Written with TF.js ops this is ~12 kernels forward and ~40 backward; each costs a dispatch
- * (tens of µs on wasm) and a buffer. On wasm and cpu the engine registers it as two JS kernels
- * (`EngineLstmGates`, `EngineLstmGatesGrad`) that loop once over the raw buffers; elsewhere
+ * (tens of µs on wasm) and a buffer. On wasm and cpu the engine registers it as two kernels
+ * (`EngineLstmGates`, `EngineLstmGatesGrad`) that call the backend's Sigmoid / Tanh kernels
+ * directly (no tape, no engine bookkeeping; tanh(v) = 2σ(2v) − 1) and do the gate arithmetic in one
+ * JS loop; elsewhere
  * (webgpu) `lstmGates` falls back to the op composition, which autodiff differentiates.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { type AnyBackend, makeFilled, read } from "./_kernel_ops.ts";
+import { alloc, type AnyBackend, free, run, view } from "./_kernel_ops.ts";
 import type { KernelFunc } from "./kernel_registry.ts";
 
 /** Kernel names (registered for wasm and cpu by `installEngine`). */
 export const LSTM_GATES = "EngineLstmGates";
 export const LSTM_GATES_GRAD = "EngineLstmGatesGrad";
 
-function sigmoid(v: number): number {
-  return 1 / (1 + Math.exp(-v));
+/**
+ * σ of `x` scaled by 2 on the g block (every 4th block of `hs` along the last axis, when `gBlock`)
+ * or everywhere (when not): returns the backend's Sigmoid output. With σ(2v) we get
+ * tanh(v) = 2σ(2v) − 1 without the backend's Tanh kernel, which on wasm is scalar libm
+ * (≈ 20× slower than its SIMD Sigmoid).
+ */
+function sigmoidScaled(
+  backendName: string,
+  backend: AnyBackend,
+  x: tf.TensorInfo,
+  hs: number,
+  gBlock: boolean,
+): tf.TensorInfo {
+  const y = alloc(backend, [...x.shape]);
+  const xs = view(backend, x), ys = view(backend, y);
+  if (gBlock) {
+    for (let o = 0; o < xs.length; o += 4 * hs) {
+      ys.set(xs.subarray(o, o + 3 * hs), o); // i, f, o blocks as they are
+      for (let j = o + 3 * hs; j < o + 4 * hs; j++) ys[j] = 2 * xs[j]!;
+    }
+  } else {
+    for (let j = 0; j < xs.length; j++) ys[j] = 2 * xs[j]!;
+  }
+  const s = run("Sigmoid", backendName, backend, { x: y });
+  backend.disposeData(y.dataId);
+  return s;
 }
 
-function tanh(v: number): number {
-  // 2σ(2v) − 1 costs one exp; exact enough in float64 for a float32 result.
-  return 2 / (1 + Math.exp(-2 * v)) - 1;
-}
-
-/** Forward kernel: inputs z `[..., 4H]`, c `[..., H]`; outputs [h', c'] `[..., H]`. */
-export function lstmGatesKernel(): KernelFunc {
+/**
+ * Forward kernel: inputs z `[..., 4H]`, c `[..., H]`; outputs [h', c'] `[..., H]`. The
+ * exponentials run in the backend's Sigmoid kernel (SIMD on wasm); the gate arithmetic is one JS
+ * loop over the buffers.
+ */
+export function lstmGatesKernel(backendName: string): KernelFunc {
   return ({ inputs, backend: b }) => {
     const backend = b as unknown as AnyBackend;
     const { z, c } = inputs as { z: tf.TensorInfo; c: tf.TensorInfo };
     const hs = c.shape[c.shape.length - 1]!;
     const rows = c.shape.reduce((p, q) => p * q, 1) / hs;
-    const zs = read(backend, z), cs = read(backend, c);
-    const c2 = new Float32Array(rows * hs);
-    const h2 = new Float32Array(rows * hs);
-    for (let r = 0; r < rows; r++) {
-      const zo = r * 4 * hs, o = r * hs;
-      for (let k = 0; k < hs; k++) {
-        const i = sigmoid(zs[zo + k]!), f = sigmoid(zs[zo + hs + k]!);
-        const og = sigmoid(zs[zo + 2 * hs + k]!), g = tanh(zs[zo + 3 * hs + k]!);
-        const cc = f * cs[o + k]! + i * g;
-        c2[o + k] = cc;
-        h2[o + k] = og * tanh(cc);
+    const sig = sigmoidScaled(backendName, backend, z, hs, true); // σ(z_i), σ(z_f), σ(z_o), σ(2z_g)
+    const c2 = alloc(backend, [...c.shape]);
+    {
+      const s = view(backend, sig), cs = view(backend, c), out = view(backend, c2);
+      for (let r = 0; r < rows; r++) {
+        const zo = r * 4 * hs, o = r * hs;
+        for (let k = 0; k < hs; k++) {
+          const g = 2 * s[zo + 3 * hs + k]! - 1;
+          out[o + k] = s[zo + hs + k]! * cs[o + k]! + s[zo + k]! * g;
+        }
       }
     }
-    return [
-      makeFilled(backend, c.shape, "float32", (v) => v.set(h2)),
-      makeFilled(backend, c.shape, "float32", (v) => v.set(c2)),
-    ];
+    const sc = sigmoidScaled(backendName, backend, c2, hs, false); // σ(2c')
+    const h2 = alloc(backend, [...c.shape]);
+    {
+      const s = view(backend, sig), t = view(backend, sc), out = view(backend, h2);
+      for (let r = 0; r < rows; r++) {
+        const zo = r * 4 * hs + 2 * hs, o = r * hs;
+        for (let k = 0; k < hs; k++) out[o + k] = s[zo + k]! * (2 * t[o + k]! - 1);
+      }
+    }
+    free(backend, [sig, sc]);
+    return [h2, c2];
   };
 }
 
 /**
  * Backward kernel: inputs z, c, c' (saved), dh, dc' (upstream); outputs [dz `[..., 4H]`,
- * dc `[..., H]`].
+ * dc `[..., H]`]. Recomputes the gate activations rather than saving them (less memory).
  */
-export function lstmGatesGradKernel(): KernelFunc {
+export function lstmGatesGradKernel(backendName: string): KernelFunc {
   return ({ inputs, backend: b }) => {
     const backend = b as unknown as AnyBackend;
     const { z, c, c2, dh, dc2 } = inputs as Record<string, tf.TensorInfo>;
     const hs = c!.shape[c!.shape.length - 1]!;
     const rows = c!.shape.reduce((p, q) => p * q, 1) / hs;
-    const zs = read(backend, z!), cs = read(backend, c!), c2s = read(backend, c2!);
-    const dhs = read(backend, dh!), dc2s = read(backend, dc2!);
-    const dz = new Float32Array(rows * 4 * hs), dc = new Float32Array(rows * hs);
+    const sig = sigmoidScaled(backendName, backend, z!, hs, true);
+    const sc = sigmoidScaled(backendName, backend, c2!, hs, false);
+    const dzInfo = alloc(backend, [...z!.shape]);
+    const dcInfo = alloc(backend, [...c!.shape]);
+    const s = view(backend, sig), scs = view(backend, sc);
+    const cs = view(backend, c!), dhs = view(backend, dh!), dc2s = view(backend, dc2!);
+    const dz = view(backend, dzInfo), dc = view(backend, dcInfo);
     for (let r = 0; r < rows; r++) {
       const zo = r * 4 * hs, o = r * hs;
       for (let k = 0; k < hs; k++) {
-        const i = sigmoid(zs[zo + k]!), f = sigmoid(zs[zo + hs + k]!);
-        const og = sigmoid(zs[zo + 2 * hs + k]!), g = tanh(zs[zo + 3 * hs + k]!);
-        const tc = tanh(c2s[o + k]!);
-        const dhk = dhs[o + k]!;
+        const i = s[zo + k]!, f = s[zo + hs + k]!, og = s[zo + 2 * hs + k]!;
+        const g = 2 * s[zo + 3 * hs + k]! - 1, tc = 2 * scs[o + k]! - 1, dhk = dhs[o + k]!;
         const dct = dc2s[o + k]! + dhk * og * (1 - tc * tc); // total dL/dc'
         dz[zo + k] = dct * g * i * (1 - i);
         dz[zo + hs + k] = dct * cs[o + k]! * f * (1 - f);
@@ -84,10 +117,8 @@ export function lstmGatesGradKernel(): KernelFunc {
         dc[o + k] = dct * f;
       }
     }
-    return [
-      makeFilled(backend, z!.shape, "float32", (v) => v.set(dz)),
-      makeFilled(backend, c!.shape, "float32", (v) => v.set(dc)),
-    ];
+    free(backend, [sig, sc]);
+    return [dzInfo, dcInfo];
   };
 }
 
