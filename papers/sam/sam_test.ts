@@ -165,3 +165,36 @@ Deno.test("SAM.run() rolls the memory back bit-for-bit after forward and backwar
   tf.dispose(r1.grads!);
   model.dispose();
 });
+
+Deno.test("SAM.run() leaves no tensors behind besides the returned gradients", async () => {
+  const model = await SamModel.create(small("ann", 32), 2, new Rng(11));
+  const ep = episode(12);
+  tf.dispose(model.run(ep, true).grads!); // warm-up
+  const before = tf.memory().numTensors;
+  const res = model.run(ep, true);
+  assert.equal(tf.memory().numTensors, before + res.grads!.length);
+  tf.dispose(res.grads!);
+  model.run(ep, false);
+  assert.equal(tf.memory().numTensors, before);
+  model.dispose();
+});
+
+Deno.test("SAM writes to the least recently used word and reads exactly K words per head", async () => {
+  const model = await SamModel.create(small("linear", 32), 2, new Rng(13));
+  const ep = episode(14);
+  model.run(ep, false);
+  const { heads, K } = model.spec;
+  // No word is accessed twice in a row at the start, so the LRU slots of the first steps are
+  // the never-accessed words 0, 1, 2, … in ring order unless a read touched them.
+  for (let t = 0; t < ep.T; t++) {
+    const read = model.trace.readIdx[t]!;
+    for (let b = 0; b < 2; b++) {
+      for (let h = 0; h < heads; h++) {
+        const words = read.subarray((b * heads + h) * K, (b * heads + h + 1) * K);
+        assert.equal(new Set(words).size, K);
+      }
+    }
+  }
+  assert.equal(model.trace.lru[0]![0], 0);
+  model.dispose();
+});

@@ -42,10 +42,14 @@ export function medianOf(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/** Fit y = a·N through the largest measured points (dense cost is linear in N) and evaluate. */
+/**
+ * Extrapolate a dense model's cost to N: the straight line y = a + b·N through the two largest
+ * measured points (dense cost is linear in N; the intercept is the controller's share).
+ */
 export function extrapolateLinear(points: { N: number; y: number }[], N: number): number | null {
   const pts = [...points].sort((a, b) => a.N - b.N).slice(-2);
-  if (pts.length === 0) return null;
-  const a = pts.reduce((s, p) => s + p.y / p.N, 0) / pts.length;
-  return a * N;
+  if (pts.length < 2) return null;
+  const [p, q] = pts as [{ N: number; y: number }, { N: number; y: number }];
+  const b = (q.y - p.y) / (q.N - p.N);
+  return q.y + b * (N - q.N);
 }

@@ -60,7 +60,7 @@ const paper: MemoryConfig = {
   ratioLog2N: 16,
 };
 const defaults: MemoryConfig = { ...paper };
-const smoke: MemoryConfig = { ...paper, log2N: [4, 6], steps: 10, hidden: 16 };
+const smoke: MemoryConfig = { ...paper, log2N: [4, 9], steps: 10, hidden: 16 };
 
 interface MemoryCell {
   [k: string]: Json;
