@@ -19,6 +19,7 @@ import { median } from "../harness/stats.ts";
 import { type BenchCase, convLstmCase, lstmCase, matmulCase } from "./bench_cases.ts";
 import { loadAverage, machineInfo, round, runTorchPeer } from "./bench_machine.ts";
 import { installEngine } from "./install.ts";
+import { withOriginalKernels } from "./kernel_registry.ts";
 
 /** One row of the result file. */
 export interface BenchRow {
@@ -52,8 +53,8 @@ export interface EngineBenchOptions {
 function repsFor(backend: string, name: string, quick: boolean): { warmup: number; reps: number } {
   const slow = backend !== "wasm";
   const base: Record<string, number> = slow
-    ? { matmul1024: 3, lstmStep: 10, convLstmStep: 2 }
-    : { matmul1024: 15, lstmStep: 50, convLstmStep: 7 };
+    ? { matmul1024: 3, matmul512TransposeA: 3, lstmStep: 10, convLstmStep: 2 }
+    : { matmul1024: 15, matmul512TransposeA: 5, lstmStep: 50, convLstmStep: 7 };
   const reps = quick ? Math.max(1, Math.ceil(base[name]! / 3)) : base[name]!;
   return { warmup: slow || quick ? 1 : 3, reps };
 }
@@ -91,6 +92,57 @@ async function timeCase(
     return undefined as unknown as tf.Tensor;
   });
   return { ms, tfPeakBytes: prof.peakBytes };
+}
+
+/** A same-process comparison of one case with and without the engine's kernels. */
+export interface EngineEffect {
+  case: string;
+  backend: string;
+  msMedianEngine: number;
+  /** null when the case cannot run without the engine. */
+  msMedianWithout: number | null;
+  speedup: number | null;
+  error?: string;
+}
+
+/** `[512, 512]ᵀ · [512, 512]`: what autodiff of a matMul asks the backend for. */
+function matmulTransposeCase(): BenchCase {
+  const a = tf.randomNormal([512, 512], 0, 1, "float32", 21);
+  const b = tf.randomNormal([512, 512], 0, 1, "float32", 22);
+  return {
+    name: "matmul512TransposeA",
+    description: "matMul(a, b, transposeA = true), 512x512",
+    flops: 2 * 512 ** 3,
+    step: () => [tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, true, false)],
+    dispose: () => tf.dispose([a, b]),
+  };
+}
+
+/** Times cases on `backend` with the engine and with TF.js's own kernels (same process). */
+async function engineEffects(backend: string, quick: boolean): Promise<EngineEffect[]> {
+  const out: EngineEffect[] = [];
+  for (const make of [matmulTransposeCase, lstmCase, convLstmCase]) {
+    const c = make();
+    const withEngine = median((await timeCase(c, backend, quick)).ms);
+    let without: number | null = null, error: string | undefined;
+    try {
+      const plain: BenchCase = { ...c, step: () => withOriginalKernels(() => c.step()) };
+      without = median((await timeCase(plain, backend, true)).ms);
+    } catch (e) {
+      error = (e instanceof Error ? e.message : String(e)).split("\n")[0];
+    }
+    c.dispose();
+    out.push({
+      case: c.name,
+      backend,
+      msMedianEngine: round(withEngine),
+      msMedianWithout: without === null ? null : round(without),
+      speedup: without === null ? null : round(without / withEngine, 2),
+      ...(error ? { error } : {}),
+    });
+    console.error(`effect ${backend} ${c.name}: ${JSON.stringify(out.at(-1))}`);
+  }
+  return out;
 }
 
 /** Runs the benchmark and writes `<outDir>/bench.default.v1.json`; returns the file's object. */
@@ -150,6 +202,10 @@ export async function runEngineBench(opts: EngineBenchOptions = {}): Promise<unk
       });
     }
   }
+  const effects: EngineEffect[] = [];
+  if (backends.includes("wasm") && (await tf.setBackend("wasm"))) {
+    effects.push(...(await engineEffects("wasm", quick)));
+  }
   const peerReps = quick
     ? { matmul1024: 5, lstmStep: 20, convLstmStep: 3 }
     : { matmul1024: 15, lstmStep: 50, convLstmStep: 7 };
@@ -189,6 +245,7 @@ export async function runEngineBench(opts: EngineBenchOptions = {}): Promise<unk
         "conv-LSTM step fwd+bwd, batch 32, 14x14, 32+32 -> 4x32 channels, 5x5, 'same'; grads of x, h, c, W, b",
     },
     rows,
+    engineEffect: effects,
     peer: peer.run
       ? {
         name: "PyTorch (CPU)",

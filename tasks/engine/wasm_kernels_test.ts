@@ -40,6 +40,23 @@ Deno.test("matMul with every transpose flag and batch equals the unpatched cpu b
   }
 });
 
+Deno.test("matMul rewrites (transpose-then-multiply and swapped product) agree on skewed and broadcast shapes", async (t) => {
+  // [M, K, N] with M << N makes the swapped product the cheaper rewrite for transposeB.
+  const cases: [number[], number[], boolean, boolean][] = [
+    [[2, 8], [16, 8], false, true], // swapped: (B · Aᵀ)ᵀ
+    [[8, 2], [8, 16], true, false], // explicit transpose of A
+    [[3, 2, 8], [3, 16, 8], false, true], // batched, swapped
+    [[3, 2, 8], [16, 8], false, true], // broadcast batch: explicit
+  ];
+  for (const [sa, sb, ta, tb] of cases) {
+    await equivalent(t, `a ${sa} b ${sb} tA=${ta} tB=${tb}`, () => {
+      const a = tf.tensor(normals(tf.util.sizeFromShape(sa), 11), sa);
+      const b = tf.tensor(normals(tf.util.sizeFromShape(sb), 12), sb);
+      return [tf.matMul(a, b, ta, tb)];
+    });
+  }
+});
+
 Deno.test("gather gradient (axis 0 and 1, 1-D and 2-D indices) equals the unpatched cpu backend's", async (t) => {
   const cases: [number, number[], number[]][] = [
     [0, [4], [1, 1, 3, 0]],
