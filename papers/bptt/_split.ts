@@ -1,0 +1,155 @@
+/**
+ * Split search for the BPTT dynamic programs: `min_{lo ≤ y ≤ hi} y + f(y − s) + g(n − y)` over
+ * cost columns `f`, `g` (cost by sequence length at a fixed budget).
+ *
+ * - {@link splitWalk}: O(1) amortised, exact when the sum is unimodal in `y` and its argmin does
+ *   not decrease with `n` (true for the HSM and ISM tables; the tests compare with a full scan).
+ * - {@link splitMin}: exact for any columns (MSM's split cost has several local minima), by
+ *   branch and bound with range-minimum queries on the columns' increments.
+ *
+ * @module
+ */
+
+/** Storage of one cost column, indexed by sequence length 0..t. */
+export type Values = Int32Array | Float64Array;
+
+/** Floor of log2 for 1..2^31, as a lookup (built once per size). */
+function log2Table(n: number): Uint8Array {
+  const lg = new Uint8Array(n + 2);
+  for (let i = 2; i < lg.length; i++) lg[i] = lg[i >> 1]! + 1;
+  return lg;
+}
+
+/**
+ * A cost column `v[0..t]` filled in order of `n`, with an optional online sparse table over its
+ * increments `v[i] − v[i−1]` (O(log t) per append, O(1) range-minimum query).
+ */
+export class Column {
+  readonly v: Values;
+  #sp: Int32Array[] | null;
+  #lg: Uint8Array | null;
+
+  /**
+   * @param t longest length
+   * @param big use Float64 values (costs ≥ 2^31)
+   * @param rmq keep the sparse table of increments (for {@link splitMin})
+   * @param lg shared log2 table of size ≥ t + 2 (when `rmq`)
+   */
+  constructor(t: number, big: boolean, rmq: boolean, lg: Uint8Array | null = null) {
+    this.v = big ? new Float64Array(t + 1) : new Int32Array(t + 1);
+    this.#lg = rmq ? (lg ?? log2Table(t)) : null;
+    this.#sp = null;
+    if (rmq) {
+      const levels = this.#lg![t]! + 1;
+      this.#sp = Array.from({ length: levels }, (_, j) => new Int32Array(t + 2 - (1 << j)));
+    }
+  }
+
+  /** Set `v[n]` (n ascending from 1; v[0] = 0). */
+  set(n: number, value: number): void {
+    this.v[n] = value;
+    const sp = this.#sp;
+    if (!sp) return;
+    sp[0]![n] = value - this.v[n - 1]!;
+    for (let j = 1; j < sp.length; j++) {
+      const start = n - (1 << j) + 1;
+      if (start < 1) break;
+      sp[j]![start] = Math.min(sp[j - 1]![start]!, sp[j - 1]![start + (1 << (j - 1))]!);
+    }
+  }
+
+  /** Minimum of `v[i] − v[i−1]` over `l ≤ i ≤ r` (1 ≤ l ≤ r, both already set). */
+  minInc(l: number, r: number): number {
+    const j = this.#lg![r - l + 1]!;
+    const sp = this.#sp![j]!;
+    return Math.min(sp[l]!, sp[r - (1 << j) + 1]!);
+  }
+
+  /** Free the sparse table once the column is no longer searched. */
+  dropRmq(): void {
+    this.#sp = null;
+  }
+}
+
+/** Shared log2 table for columns of length t. */
+export function sharedLog2(t: number): Uint8Array {
+  return log2Table(t);
+}
+
+/**
+ * Walk the split from `hint` while the next split is no worse (unimodal case).
+ *
+ * @returns `[cost, y]`, or `[Infinity, 0]` when `lo > hi`
+ */
+export function splitWalk(
+  lo: number,
+  hi: number,
+  n: number,
+  hint: number,
+  f: Column,
+  fShift: number,
+  g: Column,
+): [number, number] {
+  if (lo > hi) return [Infinity, 0];
+  const fv = f.v;
+  const gv = g.v;
+  let y = Math.min(Math.max(hint, lo), hi);
+  let best = y + fv[y - fShift]! + gv[n - y]!;
+  while (y < hi) {
+    const v = y + 1 + fv[y + 1 - fShift]! + gv[n - y - 1]!;
+    if (v > best) break;
+    best = v;
+    y++;
+  }
+  return [best, y];
+}
+
+/** Leaves of the branch and bound at most this wide are scanned directly. */
+const LEAF = 8;
+
+/**
+ * Exact split minimum by branch and bound. On `[a, b]`,
+ * `y + f(y−s) + g(n−y) ≥ a + f(a−s) + g(n−b) + (b−a)·min(1 + min Δf, min Δg)`, with the
+ * minimum increments over the ranges the interval touches (range-minimum queries). Intervals
+ * whose bound is not below the incumbent are pruned; the incumbent starts at `hint`.
+ *
+ * @returns `[cost, y]`, or `[Infinity, 0]` when `lo > hi`
+ */
+export function splitMin(
+  lo: number,
+  hi: number,
+  n: number,
+  hint: number,
+  f: Column,
+  fShift: number,
+  g: Column,
+): [number, number] {
+  if (lo > hi) return [Infinity, 0];
+  const fv = f.v;
+  const gv = g.v;
+  let at = Math.min(Math.max(hint, lo), hi);
+  let best = at + fv[at - fShift]! + gv[n - at]!;
+  const stack = [lo, hi];
+  while (stack.length > 0) {
+    const b = stack.pop()!;
+    const a = stack.pop()!;
+    if (b - a < LEAF) {
+      for (let y = a; y <= b; y++) {
+        const v = y + fv[y - fShift]! + gv[n - y]!;
+        if (v < best) {
+          best = v;
+          at = y;
+        }
+      }
+      continue;
+    }
+    const slope = Math.min(
+      1 + f.minInc(a + 1 - fShift, b - fShift),
+      g.minInc(n - b + 1, n - a),
+    );
+    if (a + fv[a - fShift]! + gv[n - b]! + (b - a) * slope >= best) continue;
+    const mid = (a + b) >> 1;
+    stack.push(mid + 1, b, a, mid); // left half is popped first
+  }
+  return [best, at];
+}
