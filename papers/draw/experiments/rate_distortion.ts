@@ -149,6 +149,12 @@ async function codecRows(config: RdConfig, codec: "jpeg" | "j2k"): Promise<RdRow
   return rows;
 }
 
+/** Legend-sized method names. */
+function shortName(method: string): string {
+  return method.replace("conv DRAW (prior mean)", "DRAW prior-mean")
+    .replace("conv DRAW (prior sample)", "DRAW prior-sample").replace("JPEG 2000", "J2K");
+}
+
 /** Linear interpolation of `field` at rate `level` along a method's points sorted by rate; null outside. */
 export function interpolateAt(
   points: { rate: number; value: number }[],
@@ -189,13 +195,13 @@ export const experiment: Experiment<RdConfig> = {
     const plotRows: (RdRow & { series: string; bytes: string; bpd: number })[] = [
       ...lossy.map((r) => ({
         ...r,
-        series: r.method.startsWith("conv") ? r.method : `${r.method} (payload)`,
+        series: `${shortName(r.method)}${r.method.startsWith("conv") ? "" : " payload"}`,
         bytes: "payload / KL",
         bpd: r.bpdPayload,
       })),
       ...lossy.filter((r) => !r.method.startsWith("conv")).map((r) => ({
         ...r,
-        series: `${r.method} (whole file)`,
+        series: `${shortName(r.method)} file`,
         bytes: "whole file",
         bpd: r.bpdTotal,
       })),
