@@ -1,0 +1,269 @@
+/**
+ * Runs a BPTT policy (an op list from the planner) on a real TF.js recurrent cell and returns the
+ * loss and the gradients; {@link budgetedBptt} plans the optimal policy for a memory budget.
+ *
+ * @example
+ * ```ts
+ * const cell = lstmCell({ kernel, bias });                 // [D+H, 4H], [4H]
+ * const r = budgetedBptt({ cell, inputs, initialState: [h0, c0], loss, lossParams: [wOut] },
+ *   { budget: { states: 50 }, strategy: "msm" });
+ * r.grads;  // [dKernel, dBias, dWOut]: equal to plain BPTT, with ≤ 50 hidden states stored
+ * tf.dispose(r.grads);
+ * ```
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+import type { RecurrentCell } from "./cells.ts";
+import { type Plan, plan } from "./plan.ts";
+import type { Op, Strategy } from "./policy.ts";
+
+/** One training sequence for a cell. */
+export interface BpttProblem {
+  cell: RecurrentCell;
+  /** `x_1..x_t`, each `[B, D]` (kept by the caller; not counted in the budget). */
+  inputs: readonly tf.Tensor2D[];
+  /** `h_0` (tensors of the cell's state, e.g. `[h, c]` for an LSTM, each `[B, H]`). */
+  initialState: readonly tf.Tensor[];
+  /** Per-step loss `ℓ_s(h_s)` (a scalar); the total loss is `Σ_s ℓ_s`. */
+  loss: (state: readonly tf.Tensor[], step: number, lossParams: readonly tf.Tensor[]) => tf.Scalar;
+  /** Parameters of the loss (e.g. a read-out); their gradients follow the cell's. */
+  lossParams?: readonly tf.Tensor[];
+}
+
+/** Result of one BPTT iteration. */
+export interface BpttResult {
+  /** `Σ_s ℓ_s`. */
+  loss: number;
+  /** Gradients of the cell's params, then of the loss params (caller disposes). */
+  grads: tf.Tensor[];
+  /** Forward ops run (first pass included). */
+  forwardOps: number;
+  /** Peak bytes held in the policy's store (hidden and internal states, `h_0` included). */
+  peakStoredBytes: number;
+  /** Peak of `tf.memory().numBytes` during the run, minus its value at the start. */
+  peakTfBytes: number;
+}
+
+/**
+ * `loss + 0·Σ sum(args)`: TF.js refuses gradients for arguments a loss does not use (e.g. an
+ * LSTM's cell state `c` when the loss reads only `h`); this makes them zero instead.
+ */
+function connected(loss: tf.Scalar, args: readonly tf.Tensor[]): tf.Scalar {
+  if (args.length === 0) return loss;
+  return tf.add(loss, tf.mul(0, tf.addN(args.map((a) => tf.sum(a))))) as tf.Scalar;
+}
+
+const bytesOf = (ts: readonly tf.Tensor[]) => ts.reduce((s, t) => s + t.size * 4, 0);
+
+/**
+ * Execute `ops` (see `policy.ts`) on `problem`.
+ *
+ * @param problem cell, inputs, `h_0`, loss
+ * @param ops a valid policy for `t = inputs.length` (e.g. from `plan()`)
+ * @returns loss, gradients and measured memory
+ * @throws {Error} when the policy asks for a state that is not there
+ */
+export function runPolicy(problem: BpttProblem, ops: readonly Op[]): BpttResult {
+  const { cell, inputs } = problem;
+  const lossParams = problem.lossParams ?? [];
+  const t = inputs.length;
+  const base = tf.memory().numBytes;
+  let peakTf = 0;
+  const sample = () => {
+    const b = tf.memory().numBytes - base;
+    if (b > peakTf) peakTf = b;
+  };
+  const hidden = new Map<number, tf.Tensor[]>();
+  const internal = new Map<number, tf.Tensor[]>();
+  let stored = 0;
+  let peakStored = 0;
+  const account = (delta: number) => {
+    stored += delta;
+    if (stored > peakStored) peakStored = stored;
+  };
+  const clone = (ts: readonly tf.Tensor[]) => ts.map((x) => tf.clone(x)); // shares the buffer
+  hidden.set(0, clone(problem.initialState));
+  account(bytesOf(problem.initialState));
+  // The register: cursor step, its state and (after a forward op) the fresh internal state.
+  let step = 0;
+  let state: tf.Tensor[] = clone(problem.initialState);
+  let fresh: tf.Tensor[] | null = null;
+  const dropRegister = () => {
+    tf.dispose(state);
+    if (fresh) tf.dispose(fresh);
+    fresh = null;
+  };
+  let dState: tf.Tensor[] = problem.initialState.map((x) => tf.zerosLike(x));
+  let grads: tf.Tensor[] = [...cell.params, ...lossParams].map((p) => tf.zerosLike(p));
+  let lossSum: tf.Scalar = tf.scalar(0);
+  let forwardOps = 0;
+  let nextBackward = t;
+
+  for (const o of ops) {
+    switch (o.op) {
+      case "forward": {
+        if (step !== o.from) throw new Error(`forward from ${o.from} but cursor at ${step}`);
+        for (let s = o.from + 1; s <= o.to; s++) {
+          const r = tf.tidy(() => {
+            const out = cell.forward(inputs[s - 1]!, state);
+            return { state: clone(out.state), internal: clone(out.internal) };
+          });
+          dropRegister();
+          state = r.state;
+          fresh = r.internal;
+          step = s;
+          forwardOps++;
+          sample();
+        }
+        break;
+      }
+      case "storeHidden":
+        if (step !== o.step) throw new Error(`storeHidden ${o.step} but cursor at ${step}`);
+        hidden.set(o.step, clone(state));
+        account(bytesOf(state));
+        break;
+      case "storeInternal":
+        if (step !== o.step || !fresh) throw new Error(`storeInternal ${o.step}: no fresh I`);
+        internal.set(o.step, clone(fresh));
+        account(bytesOf(fresh));
+        break;
+      case "dropHidden":
+      case "dropInternal": {
+        const store = o.op === "dropHidden" ? hidden : internal;
+        const ts = store.get(o.step);
+        if (!ts) throw new Error(`${o.op} ${o.step}: not stored`);
+        account(-bytesOf(ts));
+        tf.dispose(ts);
+        store.delete(o.step);
+        break;
+      }
+      case "restoreHidden":
+      case "restoreInternal": {
+        const ts = (o.op === "restoreHidden" ? hidden : internal).get(o.step);
+        if (!ts) throw new Error(`${o.op} ${o.step}: not stored`);
+        dropRegister();
+        state = clone(o.op === "restoreHidden" ? ts : cell.stateOf(ts));
+        step = o.step;
+        break;
+      }
+      case "backward": {
+        const s = o.step;
+        if (s !== nextBackward) throw new Error(`B_${s} out of order (expected B_${nextBackward})`);
+        const I = step === s && fresh ? fresh : internal.get(s);
+        if (!I) throw new Error(`B_${s}: I_${s} is not available`);
+        const r = tf.tidy(() => {
+          const h = cell.stateOf(I);
+          const nS = h.length;
+          const lossFn = (...args: tf.Tensor[]) =>
+            connected(problem.loss(args.slice(0, nS), s, args.slice(nS)), args);
+          const { value, grads: lg } = tf.valueAndGrads(lossFn)([...h, ...lossParams]);
+          const dTotal = dState.map((d, j) => tf.add(d, lg[j]!));
+          const back = cell.backward(inputs[s - 1]!, I, dTotal);
+          const nP = cell.params.length;
+          const g = grads.map((acc, j) =>
+            tf.add(acc, j < nP ? back.dParams[j]! : lg[nS + j - nP]!)
+          );
+          return { dState: back.dState, grads: g, loss: tf.add(lossSum, value) as tf.Scalar };
+        });
+        tf.dispose([...dState, ...grads, lossSum]);
+        dState = r.dState;
+        grads = r.grads;
+        lossSum = r.loss;
+        nextBackward--;
+        sample();
+        break;
+      }
+    }
+    sample();
+  }
+  if (nextBackward !== 0) throw new Error(`policy ended before B_1 (next B_${nextBackward})`);
+  dropRegister();
+  for (const ts of [...hidden.values(), ...internal.values()]) tf.dispose(ts);
+  const loss = lossSum.dataSync()[0]!;
+  tf.dispose([lossSum, ...dState]);
+  return { loss, grads, forwardOps, peakStoredBytes: peakStored, peakTfBytes: peakTf };
+}
+
+/** Sizes of the cell's hidden and internal states for this problem, in bytes. */
+export function stateSizes(problem: BpttProblem): { hiddenBytes: number; internalBytes: number } {
+  return tf.tidy(() => {
+    const out = problem.cell.forward(problem.inputs[0]!, problem.initialState);
+    return { hiddenBytes: bytesOf(out.state), internalBytes: bytesOf(out.internal) };
+  });
+}
+
+/** A memory budget: bytes of stored states, or a number of hidden states. */
+export type Budget = { bytes: number } | { states: number };
+
+/**
+ * Plan the optimal policy for a budget: `α = ⌈internal bytes / hidden bytes⌉`, `m` = budget in
+ * hidden-state units (counting `h_0`). Plans are cached by (t, m, strategy, α, exact).
+ *
+ * @returns the plan
+ * @throws {RangeError} when the budget cannot hold `h_0`
+ */
+export function planForBudget(
+  problem: BpttProblem,
+  options: { budget: Budget; strategy?: Strategy; exact?: boolean },
+): Plan {
+  const { hiddenBytes, internalBytes } = stateSizes(problem);
+  const alpha = Math.max(1, Math.ceil(internalBytes / hiddenBytes - 1e-9));
+  const memory = "bytes" in options.budget
+    ? Math.floor(options.budget.bytes / hiddenBytes)
+    : options.budget.states;
+  if (!(memory >= 1)) {
+    throw new RangeError(`budget below one hidden state (${hiddenBytes} bytes)`);
+  }
+  const t = problem.inputs.length;
+  const strategy = options.strategy ?? "msm";
+  const key = `${t}/${memory}/${strategy}/${alpha}/${options.exact ?? false}`;
+  let p = PLAN_CACHE.get(key);
+  if (!p) {
+    p = plan({ t, memory, strategy, alpha, exact: options.exact ?? false });
+    PLAN_CACHE.set(key, p);
+  }
+  return p;
+}
+
+const PLAN_CACHE = new Map<string, Plan>();
+
+/**
+ * One BPTT iteration with the optimal schedule for a memory budget.
+ *
+ * @param problem cell, inputs, `h_0`, loss
+ * @param options budget (bytes or hidden states), strategy (default `msm`), exact form
+ * @returns loss, gradients (equal to plain BPTT), measured memory, and the plan
+ */
+export function budgetedBptt(
+  problem: BpttProblem,
+  options: { budget: Budget; strategy?: Strategy; exact?: boolean },
+): BpttResult & { plan: Plan } {
+  const p = planForBudget(problem, options);
+  return { ...runPolicy(problem, p.ops), plan: p };
+}
+
+/**
+ * Plain BPTT by TF.js autodiff through the whole unrolled sequence (the reference).
+ *
+ * @returns total loss and gradients of the cell's then the loss's params
+ */
+export function referenceBptt(problem: BpttProblem): { loss: number; grads: tf.Tensor[] } {
+  const { cell, inputs } = problem;
+  const lossParams = problem.lossParams ?? [];
+  const nP = cell.params.length;
+  const f = (...args: tf.Tensor[]) => {
+    let state: tf.Tensor[] = [...problem.initialState];
+    let total: tf.Tensor = tf.scalar(0);
+    for (let s = 1; s <= inputs.length; s++) {
+      state = cell.forward(inputs[s - 1]!, state).state;
+      total = tf.add(total, problem.loss(state, s, args.slice(nP)));
+    }
+    return connected(total as tf.Scalar, args);
+  };
+  return tf.tidy(() => {
+    const { value, grads } = tf.valueAndGrads(f)([...cell.params, ...lossParams]);
+    return { loss: value.dataSync()[0]!, grads };
+  });
+}
