@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Rng } from "../../tasks/harness/rng.ts";
+import { lstmGates } from "../../tasks/engine/lstm_gates.ts";
 
 /** Sizes of a controller. R = heads × word (read vector width, 0 for the plain LSTM). */
 export interface ControllerSpec {
@@ -27,7 +28,7 @@ export type ParamName = (typeof PARAM_NAMES)[number];
 
 /**
  * Trainable parameters:
- * - Wl [X + R + H, 4H], bl [4H] (gates i, f, g, o; forget bias 1)
+ * - Wl [X + R + H, 4H], bl [4H] (gate blocks i, f, o, g; forget bias 1)
  * - Wi [H, I], bi [I] (interface)
  * - Wo [H + R, Y], bo [Y] (output logits)
  */
@@ -79,10 +80,10 @@ export function lstmStep(
   c: tf.Tensor,
 ): { h: tf.Tensor2D; c: tf.Tensor2D } {
   const inp = r ? tf.concat([x, r, h], 1) : tf.concat([x, h], 1);
-  const z = tf.add(tf.matMul(inp as tf.Tensor2D, Wl as tf.Tensor2D), bl);
-  const [i, f, g, o] = tf.split(z, 4, 1);
-  const c2 = tf.add(tf.mul(tf.sigmoid(f!), c), tf.mul(tf.sigmoid(i!), tf.tanh(g!)));
-  const h2 = tf.mul(tf.sigmoid(o!), tf.tanh(c2));
+  const z = tf.fused.matMul({ a: inp as tf.Tensor2D, b: Wl as tf.Tensor2D, bias: bl });
+  // Gate blocks i, f, o, g; one fused kernel forward and backward on wasm/cpu once the engine
+  // is installed (tasks/engine), the plain op composition otherwise.
+  const { h: h2, c: c2 } = lstmGates(z, c);
   return { h: h2 as tf.Tensor2D, c: c2 as tf.Tensor2D };
 }
 

@@ -87,7 +87,7 @@ export class DenseModel implements SequenceModel {
         const x = tf.tensor2d(ep.input.subarray(t * B * X, (t + 1) * B * X), [B, X]);
         ({ h, c } = lstmStep(Wl, bl, x, r, h, c));
         if (kind !== "lstm") {
-          const p = tf.add(tf.matMul(h, Wi), bi);
+          const p = tf.fused.matMul({ a: h as tf.Tensor2D, b: Wi as tf.Tensor2D, bias: bi });
           let o = 0;
           const take = (n: number) => tf.slice(p, [0, (o += n) - n], [B, n]);
           const q = tf.reshape(take(Hh * W), [B, Hh, W]);
@@ -131,7 +131,11 @@ export class DenseModel implements SequenceModel {
             wPrev = wR;
           }
         }
-        const logits = tf.add(tf.matMul(r ? tf.concat([h, r], 1) : h, Wo as tf.Tensor2D), bo);
+        const logits = tf.fused.matMul({
+          a: (r ? tf.concat([h, r], 1) : h) as tf.Tensor2D,
+          b: Wo as tf.Tensor2D,
+          bias: bo,
+        });
         probsT.push(tf.keep(tf.sigmoid(logits)));
         const tgt = tf.tensor2d(ep.target.subarray(t * B * Y, (t + 1) * B * Y), [B, Y]);
         loss = tf.add(

@@ -22,7 +22,7 @@ import { AnnIndex, type AnnOptions, DEFAULT_ANN } from "./ann_index.ts";
 import { loadHnsw } from "./_hnsw.ts";
 import { LruRing } from "./lru_ring.ts";
 import type { PassResult, SequenceModel } from "./model.ts";
-import { contentRead } from "./similarity.ts";
+import { fusedContentRead } from "./fused_read.ts";
 import { SparseMemory } from "./sparse_memory.ts";
 import { buildVisible, samStepGraph, type StepConsts } from "./sam_step.ts";
 
@@ -177,7 +177,7 @@ export class SamModel implements SequenceModel {
       const x = tf.tensor2d(ep.input.subarray(t * B * X, (t + 1) * B * X), [B, X]);
       const { h: h2, c: c2, iface } = tf.tidy(() => {
         const s = lstmStep(p.Wl, p.bl, x, r, h, c);
-        return { ...s, iface: tf.add(tf.matMul(s.h, p.Wi), p.bi) };
+        return { ...s, iface: tf.fused.matMul({ a: s.h, b: p.Wi as tf.Tensor2D, bias: p.bi }) };
       });
       const iv = iface.dataSync() as Float32Array;
       // Sparse write, in place, journalled.
@@ -229,9 +229,17 @@ export class SamModel implements SequenceModel {
       const out = tf.tidy(() => {
         const q = tf.reshape(tf.slice(iface, [0, 0], [B, Hh * W]), [B, Hh, W]);
         const beta = tf.add(1, tf.softplus(tf.slice(iface, [0, Hh * W], [B, Hh])));
-        const rd = contentRead(q, beta, tf.tensor4d(words, [B, Hh, K, W]));
+        const packed = fusedContentRead(q, beta, tf.tensor4d(words, [B, Hh, K, W]));
+        const rd = {
+          w: tf.slice(packed, [0, 0, 0], [B, Hh, K]),
+          r: tf.slice(packed, [0, 0, K], [B, Hh, W]),
+        };
         const r2 = tf.reshape(rd.r, [B, Hh * W]);
-        const logits = tf.add(tf.matMul(tf.concat([h2, r2], 1), p.Wo), p.bo);
+        const logits = tf.fused.matMul({
+          a: tf.concat([h2, r2], 1) as tf.Tensor2D,
+          b: p.Wo as tf.Tensor2D,
+          bias: p.bo,
+        });
         return { r2, w: rd.w, pr: tf.sigmoid(logits), l: maskedBce(logits, tgt, msk) };
       });
       const wR = out.w.dataSync() as Float32Array;
@@ -311,18 +319,14 @@ export class SamModel implements SequenceModel {
       const mPrev = tf.tensor3d(vis.mPrev, [B, vis.V, W]);
       const dMnew = tf.tensor3d(vis.dMnew, [B, vis.V, W]);
       const g = tf.tidy(() => {
+        // One output vector [h, c, r, wR, M_new, loss] with the incoming cotangents as dy: the
+        // vector–Jacobian product of the whole step in one tf.grads call.
         const f = (...xs: tf.Tensor[]) => {
           const o = samStepGraph(xs.slice(0, 6), xs[6]!, xs[7]!, xs[8]!, xs[9]!, xs[10]!, consts);
-          return tf.addN([
-            o.loss,
-            tf.sum(tf.mul(o.h, dh)),
-            tf.sum(tf.mul(o.c, dc)),
-            tf.sum(tf.mul(o.r, dr)),
-            tf.sum(tf.mul(o.w, dw)),
-            tf.sum(tf.mul(o.mNew, dMnew)),
-          ]) as tf.Scalar;
+          return tf.concat([o.h, o.c, o.r, o.w, o.mNew, o.loss].map((t) => tf.reshape(t, [-1])));
         };
-        return tf.grads(f)([...plist, rec.h0, rec.c0, rec.r0, wPrevT, mPrev]);
+        const dy = tf.concat([dh, dc, dr, dw, dMnew, tf.ones([1])].map((t) => tf.reshape(t, [-1])));
+        return tf.grads(f)([...plist, rec.h0, rec.c0, rec.r0, wPrevT, mPrev], dy);
       });
       const dPrev = g[10]!.dataSync() as Float32Array;
       for (let b = 0; b < B; b++) {

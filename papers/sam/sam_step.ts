@@ -6,7 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { lstmStep, maskedBce } from "./controller.ts";
-import { contentRead } from "./similarity.ts";
+import { fusedContentRead } from "./fused_read.ts";
 import type { SparseMemory } from "./sparse_memory.ts";
 
 /** Non-differentiable inputs of a step (selections as one-hot matrices over V visible slots). */
@@ -61,7 +61,7 @@ export function samStepGraph(
   const { heads: Hh, K, W } = k;
   const B = h0.shape[0]!, V = mPrev.shape[1]!;
   const { h, c } = lstmStep(Wl, bl, k.x, r0, h0, c0);
-  const iface = tf.add(tf.matMul(h, Wi as tf.Tensor2D), bi);
+  const iface = tf.fused.matMul({ a: h as tf.Tensor2D, b: Wi as tf.Tensor2D, bias: bi });
   const q = tf.reshape(tf.slice(iface, [0, 0], [B, Hh * W]), [B, Hh, W]);
   const beta = tf.add(1, tf.softplus(tf.slice(iface, [0, Hh * W], [B, Hh])));
   const a = tf.slice(iface, [0, Hh * W + Hh], [B, W]);
@@ -77,9 +77,17 @@ export function samStepGraph(
     tf.mul(tf.expandDims(wW, 2), tf.expandDims(a, 1)),
   );
   const words = tf.reshape(tf.matMul(k.rSel as tf.Tensor3D, mNew as tf.Tensor3D), [B, Hh, K, W]);
-  const rd = contentRead(q, beta, words);
+  const packed = fusedContentRead(q, beta, words); // [B, Hh, K + W] = (w, r)
+  const rd = {
+    w: tf.slice(packed, [0, 0, 0], [B, Hh, K]),
+    r: tf.slice(packed, [0, 0, K], [B, Hh, W]),
+  };
   const r = tf.reshape(rd.r, [B, Hh * W]);
-  const logits = tf.add(tf.matMul(tf.concat([h, r], 1), Wo as tf.Tensor2D), bo);
+  const logits = tf.fused.matMul({
+    a: tf.concat([h, r], 1) as tf.Tensor2D,
+    b: Wo as tf.Tensor2D,
+    bias: bo,
+  });
   return {
     h,
     c,

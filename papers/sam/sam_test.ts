@@ -2,12 +2,14 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../../tasks/harness/rng.ts";
 import { copyEpisode } from "../../datasets/synthetic/copy.ts";
+import { installEngine } from "../../tasks/engine/mod.ts";
 import { paramList } from "./controller.ts";
 import { SamModel, type SamSpec } from "./sam.ts";
 import { samStepGraph } from "./sam_step.ts";
 
 await tf.setBackend("cpu");
 await tf.ready();
+installEngine("cpu"); // fused LSTM gate kernels, as the harness runs them
 
 const small = (index: "linear" | "ann", N = 8): SamSpec => ({
   input: 5,

@@ -47,8 +47,13 @@ export interface SpeedConfig extends Config {
   reps: number;
   /** Dense cells whose estimated tape exceeds this many bytes are not run (wasm heap: 4 GiB). */
   denseMaxBytes: number;
-  /** log2 N at which SAM ANN also runs with eager in-place index updates (update-cost study). */
+  /**
+   * log2 N at which SAM ANN runs twice in one cell, with eager in-place index re-links and with
+   * deferred (batched) ones, on the same `updateSteps`-step sequences (update-cost study).
+   */
   eagerLog2N: number[];
+  /** Steps of the update-cost sequences (long enough for words to be re-written). */
+  updateSteps: number;
 }
 
 const paper: SpeedConfig = {
@@ -64,6 +69,7 @@ const paper: SpeedConfig = {
   reps: 3,
   denseMaxBytes: 3e9,
   eagerLog2N: [10, 15, 20],
+  updateSteps: 50,
 };
 const defaults: SpeedConfig = {
   ...paper,
@@ -80,6 +86,7 @@ const smoke: SpeedConfig = {
   reps: 1,
   hidden: 16,
   eagerLog2N: [8],
+  updateSteps: 6,
 };
 
 /** Output of one cell. */
@@ -91,11 +98,70 @@ interface SpeedCell {
   notRun: string | null;
 }
 
+function annTiming(m: SamModel) {
+  return m.ann!.reduce((s, a) => ({
+    insertMs: s.insertMs + a.timing.insertMs,
+    updateMs: s.updateMs + a.timing.updateMs,
+    searchMs: s.searchMs + a.timing.searchMs,
+    inserts: s.inserts + a.timing.inserts,
+    updates: s.updates + a.timing.updates,
+  }), { insertMs: 0, updateMs: 0, searchMs: 0, inserts: 0, updates: 0 });
+}
+
+/** Eager vs deferred index updates, same sequences, alternating passes in one process. */
+async function runUpdateModes(config: SpeedConfig, ctx: CellContext): Promise<Json> {
+  const N = ctx.cell.params!.N as number, T = config.updateSteps;
+  const models: Record<string, SamModel> = {};
+  for (const eager of [true, false]) {
+    models[eager ? "eager" : "deferred"] = await createModel("sam_ann", {
+      input: 9,
+      output: 8,
+      hidden: config.hidden,
+      N,
+      W: config.W,
+      heads: config.heads,
+      K: config.K,
+      batch: config.batch,
+      maxSteps: T,
+      ann: { eager },
+    }, new Rng(ctx.cell.seed ?? 1)) as SamModel;
+  }
+  const ep = randomEpisode(new Rng(ctx.cell.seed ?? 1), T, config.batch);
+  const times: Record<string, number[]> = { eager: [], deferred: [] };
+  for (let r = 0; r <= config.reps; r++) {
+    for (const [mode, m] of Object.entries(models)) {
+      const t0 = performance.now();
+      tf.dispose(m.run(ep, true).grads!);
+      if (r > 0) times[mode]!.push((performance.now() - t0) / T);
+    }
+    ctx.progress.update(r + 1, config.reps + 1, `update modes N=${N}`);
+  }
+  const out: Record<string, Json> = {
+    model: "sam_ann_update_modes",
+    N,
+    steps: T,
+    msPerStep: null,
+    notRun: null,
+  };
+  for (const [mode, m] of Object.entries(models)) {
+    const t = annTiming(m), passes = config.reps + 1;
+    out[mode] = {
+      msPerStep: medianOf(times[mode]!),
+      insertMsPerStep: t.insertMs / passes / T,
+      relinkMsPerStep: t.updateMs / passes / T,
+      relinksPerStep: t.updates / passes / T,
+      searchMsPerStep: t.searchMs / passes / T,
+    };
+    m.dispose();
+  }
+  return out;
+}
+
 async function runCell(config: SpeedConfig, ctx: CellContext): Promise<Json> {
   const model = ctx.cell.params!.model as string;
   const N = ctx.cell.params!.N as number;
-  const eager = model === "sam_ann_eager";
-  const name = (eager ? "sam_ann" : model) as ModelName;
+  if (model === "sam_ann_update_modes") return await runUpdateModes(config, ctx);
+  const name = model as ModelName;
   const sparse = name.startsWith("sam");
   const T = sparse ? config.sparseSteps : config.denseSteps;
   const est = denseBytesEstimate(name, N, config.W, config.batch, T);
@@ -120,7 +186,6 @@ async function runCell(config: SpeedConfig, ctx: CellContext): Promise<Json> {
     K: config.K,
     batch: config.batch,
     maxSteps: T,
-    ann: { eager },
   }, rng);
   const ep = randomEpisode(rng, T, config.batch);
   const times: number[] = [];
@@ -140,13 +205,7 @@ async function runCell(config: SpeedConfig, ctx: CellContext): Promise<Json> {
   if (m instanceof SamModel) {
     out.searchMsPerStep = medianOf(searchMs);
     if (m.ann) {
-      const t = m.ann.reduce((s, a) => ({
-        insertMs: s.insertMs + a.timing.insertMs,
-        updateMs: s.updateMs + a.timing.updateMs,
-        searchMs: s.searchMs + a.timing.searchMs,
-        inserts: s.inserts + a.timing.inserts,
-        updates: s.updates + a.timing.updates,
-      }), { insertMs: 0, updateMs: 0, searchMs: 0, inserts: 0, updates: 0 });
+      const t = annTiming(m);
       const passes = config.reps + 1;
       out.indexMsPerStep = {
         insert: t.insertMs / passes / T,
@@ -178,9 +237,9 @@ function cellsOf(
   if (config.models.includes("sam_ann")) {
     for (const k of config.eagerLog2N) {
       cells.push({
-        id: `sam_ann_eager/N=2^${k}`,
+        id: `sam_ann_update_modes/N=2^${k}`,
         seed: 1,
-        params: { model: "sam_ann_eager", N: 2 ** k },
+        params: { model: "sam_ann_update_modes", N: 2 ** k },
       });
     }
   }
@@ -189,7 +248,7 @@ function cellsOf(
 
 async function summarize(config: SpeedConfig, records: CellRecord[]) {
   const cells = records.map((r) => r.output as SpeedCell);
-  const ran = cells.filter((c) => c.msPerStep !== null && c.model !== "sam_ann_eager");
+  const ran = cells.filter((c) => c.msPerStep !== null);
   const rows = ran.map((c) => ({ model: c.model, N: c.N, msPerStep: c.msPerStep! }));
   const at = (model: string, N: number) =>
     ran.find((c) => c.model === model && c.N === N)?.msPerStep ?? null;
@@ -200,7 +259,7 @@ async function summarize(config: SpeedConfig, records: CellRecord[]) {
   const annMax = at("sam_ann", N1M), linMax = at("sam_linear", N1M);
   const ntmAtMax = annMax !== null || linMax !== null ? extrapolateLinear(ntmPts, N1M) : null;
   const recalls = cells.filter((c) => typeof c.recallAtK === "number");
-  const eager = cells.filter((c) => c.model === "sam_ann_eager" && c.msPerStep !== null);
+  const modes = cells.filter((c) => c.model === "sam_ann_update_modes");
   const metrics: Record<string, Json> = {
     rows,
     notRun: cells.filter((c) => c.notRun).map((c) => ({
@@ -233,10 +292,16 @@ async function summarize(config: SpeedConfig, records: CellRecord[]) {
       N: c.N,
       ...(c.indexMsPerStep as Record<string, number>),
     })),
-    annEagerVsDeferred: eager.map((e) => ({
-      N: e.N,
-      eagerMsPerStep: e.msPerStep!,
-      deferredMsPerStep: at("sam_ann", e.N),
+    annUpdateModes: modes.map((c) => ({
+      N: c.N,
+      steps: c.steps,
+      eager: c.eager,
+      deferred: c.deferred,
+    })),
+    annDeferredSpeedupOverEager: modes.map((c) => ({
+      N: c.N,
+      ratio: (c.eager as { msPerStep: number }).msPerStep /
+        (c.deferred as { msPerStep: number }).msPerStep,
     })),
   };
   for (const r of rows) metrics[`msPerStep_${r.model}_N${r.N}`] = r.msPerStep;
