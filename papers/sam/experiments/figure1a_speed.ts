@@ -76,7 +76,7 @@ const defaults: SpeedConfig = {
   log2N: [5, 8, 10, 12, 14, 15, 16, 18, 20],
   sparseSteps: 6,
   reps: 2,
-  eagerLog2N: [10, 20],
+  eagerLog2N: [10, 16],
 };
 const smoke: SpeedConfig = {
   ...defaults,
