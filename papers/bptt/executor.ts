@@ -44,6 +44,9 @@ export interface BpttResult {
   peakStoredBytes: number;
   /** Peak of `tf.memory().numBytes` during the run, minus its value at the start. */
   peakTfBytes: number;
+  /** Wall time spent in forward ops and in backward ops (ms). */
+  forwardMs: number;
+  backwardMs: number;
 }
 
 /**
@@ -100,11 +103,14 @@ export function runPolicy(problem: BpttProblem, ops: readonly Op[]): BpttResult 
   let lossSum: tf.Scalar = tf.scalar(0);
   let forwardOps = 0;
   let nextBackward = t;
+  let forwardMs = 0;
+  let backwardMs = 0;
 
   for (const o of ops) {
     switch (o.op) {
       case "forward": {
         if (step !== o.from) throw new Error(`forward from ${o.from} but cursor at ${step}`);
+        const t0 = performance.now();
         for (let s = o.from + 1; s <= o.to; s++) {
           const r = tf.tidy(() => {
             const out = cell.forward(inputs[s - 1]!, state);
@@ -117,6 +123,7 @@ export function runPolicy(problem: BpttProblem, ops: readonly Op[]): BpttResult 
           forwardOps++;
           sample();
         }
+        forwardMs += performance.now() - t0;
         break;
       }
       case "storeHidden":
@@ -153,6 +160,7 @@ export function runPolicy(problem: BpttProblem, ops: readonly Op[]): BpttResult 
         if (s !== nextBackward) throw new Error(`B_${s} out of order (expected B_${nextBackward})`);
         const I = step === s && fresh ? fresh : internal.get(s);
         if (!I) throw new Error(`B_${s}: I_${s} is not available`);
+        const t0 = performance.now();
         const r = tf.tidy(() => {
           const h = cell.stateOf(I);
           const nS = h.length;
@@ -172,6 +180,7 @@ export function runPolicy(problem: BpttProblem, ops: readonly Op[]): BpttResult 
         grads = r.grads;
         lossSum = r.loss;
         nextBackward--;
+        backwardMs += performance.now() - t0;
         sample();
         break;
       }
@@ -183,7 +192,15 @@ export function runPolicy(problem: BpttProblem, ops: readonly Op[]): BpttResult 
   for (const ts of [...hidden.values(), ...internal.values()]) tf.dispose(ts);
   const loss = lossSum.dataSync()[0]!;
   tf.dispose([lossSum, ...dState]);
-  return { loss, grads, forwardOps, peakStoredBytes: peakStored, peakTfBytes: peakTf };
+  return {
+    loss,
+    grads,
+    forwardOps,
+    peakStoredBytes: peakStored,
+    peakTfBytes: peakTf,
+    forwardMs,
+    backwardMs,
+  };
 }
 
 /** Sizes of the cell's hidden and internal states for this problem, in bytes. */

@@ -1,0 +1,273 @@
+/**
+ * Cost curves of the optimal policies (no training): forward ops per time step versus memory at
+ * t = 1000 for BPTT-HSM, -ISM and -MSM (α = 1, 2, 5; the LSTM's measured α = 4.5 is planned as
+ * ⌈α⌉ = 5) and Chen et al.'s √t checkpointing; and cost per step versus sequence length for
+ * fixed HSM budgets of 10, 50, 100, 500, 1000 hidden states. Also records the planner's solve
+ * time at t = 10,000. Expected: the DP values of the reference notes (C_HSM(1000, 50) = 2948,
+ * MSM 1950 at 5% memory, ...). Cost: seconds (pure DP).
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+import type {
+  CellContext,
+  CellRecord,
+  CellSpec,
+  Config,
+  Experiment,
+  Json,
+} from "../../../tasks/harness/experiment.ts";
+import { linePlot } from "../../../tasks/harness/plot.ts";
+import { chenPlan } from "../chen.ts";
+import { CostTable } from "../dp.ts";
+import { stateSizes } from "../executor.ts";
+import { hsmCost } from "../hsm.ts";
+import { plan } from "../plan.ts";
+import type { Strategy } from "../policy.ts";
+import { lstmProblem } from "./_lstm.ts";
+
+/** Config of the cost curves. */
+export interface CostCurvesConfig extends Config {
+  /** Sequence length of the memory sweep (paper figure: t = 1000 [recalled]). */
+  t: number;
+  /** α values of the sweep (notes §3: 1, 2, 5). */
+  alphas: number[];
+  /** Fixed HSM budgets of the length sweep (notes §3: 10, 50, 100, 500, 1000 states). */
+  budgets: number[];
+  /** Longest sequence of the length sweep. */
+  maxLength: number;
+  /** Memory fraction of the headline claim (abstract: 95% saved → 5%). */
+  headlineFraction: number;
+  /** Sequence length of the planner timing (issue: t = 10,000 must solve well under 1 s). */
+  timingT: number;
+}
+
+const paper: CostCurvesConfig = {
+  t: 1000,
+  alphas: [1, 2, 5],
+  budgets: [10, 50, 100, 500, 1000],
+  maxLength: 10000,
+  headlineFraction: 0.05,
+  timingT: 10000,
+};
+const defaults: CostCurvesConfig = { ...paper };
+const smoke: CostCurvesConfig = { ...paper, t: 100, maxLength: 1000, timingT: 1000 };
+
+/** Log-spaced integers in [1, max] (about 12 per decade), always including both ends. */
+function logGrid(max: number): number[] {
+  const s = new Set<number>([1, max]);
+  for (let e = 0; e <= Math.log10(max) + 1e-9; e += 1 / 12) s.add(Math.max(1, Math.round(10 ** e)));
+  return [...s].filter((x) => x <= max).sort((a, b) => a - b);
+}
+
+type Row = { [k: string]: Json; memory: number; cost: number };
+
+function sweep(t: number, strategy: Strategy, alpha: number, exact: boolean): Row[] {
+  const maxM = strategy === "hsm" ? t : alpha * (t - 1) + 1;
+  if (strategy === "hsm") return logGrid(maxM).map((m) => ({ memory: m, cost: hsmCost(t, m) }));
+  const table = new CostTable(t, maxM, { strategy, alpha, exact });
+  const rows: Row[] = [];
+  for (let m = 1; m <= maxM; m++) rows.push({ memory: m, cost: table.costA(t, m) });
+  return rows;
+}
+
+function runCell(config: CostCurvesConfig, ctx: CellContext): Json {
+  const p = ctx.cell.params!;
+  const t = config.t;
+  switch (p.kind) {
+    case "sweep": {
+      const rows = sweep(t, p.strategy as Strategy, p.alpha as number, p.exact as boolean);
+      ctx.progress.update(1, 1, ctx.cell.id);
+      return { rows };
+    }
+    case "chen": {
+      const alpha = p.alpha as number;
+      const rows = [];
+      for (let k = 1; k <= t; k++) {
+        const c = chenPlan(t, alpha, k);
+        rows.push({ k, memory: c.memory, cost: c.cost });
+      }
+      const c = chenPlan(t, alpha);
+      return { rows, sqrtT: { k: c.k, memory: c.memory, cost: c.cost } };
+    }
+    case "length": {
+      const rows = [];
+      for (const m of config.budgets) {
+        for (const n of logGrid(config.maxLength)) {
+          if (n >= 2) rows.push({ budget: m, t: n, costPerStep: hsmCost(n, m) / n });
+        }
+      }
+      return { rows };
+    }
+    case "alpha": {
+      // α of this project's LSTM cell, measured from tensor sizes (independent of H and batch).
+      const prob = lstmProblem({ t: 2, hidden: 8, batch: 2 }, 1);
+      const s = stateSizes(prob);
+      prob.dispose();
+      return { alpha: s.internalBytes / s.hiddenBytes, backend: tf.getBackend() };
+    }
+    default: {
+      // Planner solve time at timingT (wall ms, includes policy recovery and the simulator).
+      const T = config.timingT;
+      const cases: [Strategy, number, number][] = [
+        ["hsm", 1, 100],
+        ["hsm", 1, 1000],
+        ["ism", 5, 1000],
+        ["msm", 5, 10],
+        ["msm", 5, 100],
+      ];
+      return cases.map(([strategy, alpha, memory]) => {
+        const t0 = performance.now();
+        const r = plan({ t: T, memory, strategy, alpha });
+        return { strategy, alpha, memory, t: T, cost: r.cost, ms: performance.now() - t0 };
+      });
+    }
+  }
+}
+
+async function summarize(config: CostCurvesConfig, records: CellRecord[]) {
+  const t = config.t;
+  const out = (id: string) => records.find((r) => r.id === id)!.output as Record<string, Json>;
+  const rowsOf = (id: string) => out(id).rows as Row[];
+  const costAt = (id: string, m: number) => rowsOf(id).find((r) => r.memory === m)?.cost ?? null;
+  const metrics: Record<string, Json> = {};
+  for (const m of [1, 10, 50, 100]) metrics[`hsmCost_m${m}`] = hsmCost(t, m);
+  metrics.hsmCost_mEqualsT = hsmCost(t, t);
+  const minMemory2t: Record<number, number> = {};
+  for (const a of config.alphas) {
+    const m5 = Math.round(config.headlineFraction * a * t);
+    metrics[`msmCostAtHeadline_alpha${a}`] = costAt(`msm/alpha=${a}`, m5);
+    metrics[`ismCostAtHeadline_alpha${a}`] = costAt(`ism/alpha=${a}`, m5);
+    const first = rowsOf(`msm/alpha=${a}`).find((r) => r.cost <= 2 * t)!;
+    minMemory2t[a] = first.memory;
+    metrics[`msmMinMemory2t_alpha${a}`] = first.memory;
+    const chen = out(`chen/alpha=${a}`).sqrtT as Record<string, number>;
+    metrics[`chenMemory_alpha${a}`] = chen.memory!;
+    metrics[`chenCost_alpha${a}`] = chen.cost!;
+    metrics[`msmOverChenMemory_alpha${a}`] = first.memory / chen.memory!;
+    metrics[`msmFloorCost_alpha${a}`] = rowsOf(`msm/alpha=${a}`).at(-1)!.cost;
+  }
+  // Paper vs exact form (frees a dead h0): largest gap over the MSM α = 2 sweep.
+  const paperRows = rowsOf("msm/alpha=2");
+  const exactRows = rowsOf("msm_exact/alpha=2");
+  let gap = { memory: 0, paper: 0, exact: 0, rel: 0 };
+  for (const r of exactRows) {
+    const pc = paperRows.find((x) => x.memory === r.memory)!.cost;
+    const rel = (pc - r.cost) / r.cost;
+    if (rel > gap.rel) gap = { memory: r.memory, paper: pc, exact: r.cost, rel };
+  }
+  metrics.exactVsPaperMaxGap_alpha2 = gap;
+  metrics.msmCost_alpha2_m20 = costAt("msm/alpha=2", 20);
+  metrics.msmExactCost_alpha2_m20 = costAt("msm_exact/alpha=2", 20);
+  // Upper bound C_HSM ≤ m·t^{1+1/m} on the sweep.
+  const hsmRows = rowsOf("hsm");
+  metrics.hsmUpperBoundHoldsFraction =
+    hsmRows.filter((r) => r.cost <= r.memory * t ** (1 + 1 / r.memory) + 1e-9).length /
+    hsmRows.length;
+  metrics.lstmAlpha = out("alpha").alpha as number;
+  metrics.predictedTimeRatio_msmHeadline_beta2 =
+    ((metrics[`msmCostAtHeadline_alpha5`] as number) / t + 2) / 3;
+  metrics.plannerTiming = out("timing") as Json;
+  metrics.lengthRows = rowsOf("length");
+  // Figures.
+  const curve = [] as Record<string, number | string>[];
+  for (const r of hsmRows) curve.push({ memory: r.memory, perStep: r.cost / t, series: "HSM" });
+  for (const s of ["ism", "msm"]) {
+    for (const a of config.alphas) {
+      for (const r of rowsOf(`${s}/alpha=${a}`)) {
+        if (r.cost <= t * 60) {
+          curve.push({
+            memory: r.memory,
+            perStep: r.cost / t,
+            series: `${s.toUpperCase()} α=${a}`,
+          });
+        }
+      }
+    }
+  }
+  const chenRows = [] as Record<string, number | string>[];
+  for (const a of config.alphas) {
+    for (const r of out(`chen/alpha=${a}`).rows as Row[]) {
+      if (r.cost <= 2.05 * t) {
+        chenRows.push({ memory: r.memory, perStep: r.cost / t, series: `Chen α=${a} (k varies)` });
+      }
+    }
+    for (const r of rowsOf(`msm/alpha=${a}`)) {
+      if (r.cost <= 2.05 * t && r.cost >= 1.5 * t) {
+        chenRows.push({ memory: r.memory, perStep: r.cost / t, series: `MSM α=${a}` });
+      }
+    }
+  }
+  const figures = [
+    {
+      name: "cost_vs_memory",
+      caption: `Optimal forward ops per step vs memory (hidden-state units incl. h0), t = ${t}`,
+      svg: await linePlot({
+        title: `Forward ops per step vs memory, t = ${t}`,
+        data: curve,
+        x: { field: "memory", title: "memory (hidden-state units)", log: true },
+        y: { field: "perStep", title: "forward ops per time step", log: true },
+        color: "series",
+      }),
+    },
+    {
+      name: "msm_vs_chen",
+      caption: `MSM vs Chen et al. checkpointing (segment length k varies), t = ${t}`,
+      svg: await linePlot({
+        title: `MSM vs Chen √t near 2 forward ops per step, t = ${t}`,
+        data: chenRows,
+        x: { field: "memory", title: "memory (hidden-state units)", log: true },
+        y: { field: "perStep", title: "forward ops per time step" },
+        color: "series",
+      }),
+    },
+    {
+      name: "cost_vs_length",
+      caption: "HSM forward ops per step vs sequence length for fixed budgets (hidden states)",
+      svg: await linePlot({
+        title: "HSM cost per step vs sequence length",
+        data: (rowsOf("length") as Record<string, number>[]).map((r) => ({
+          ...r,
+          budget: `m=${r.budget}`,
+        })),
+        x: { field: "t", title: "sequence length t", log: true },
+        y: { field: "costPerStep", title: "forward ops per time step", log: true },
+        color: "budget",
+      }),
+    },
+  ];
+  return {
+    metrics,
+    figures,
+    notes: [
+      "Cost = forward ops incl. the first pass; memory counts the slot of h0 (C(t,1) = t(t+1)/2).",
+      `The LSTM's measured α = ${metrics.lstmAlpha} is planned as ⌈α⌉ = 5, so its curve is the α = 5 curve.`,
+      "MSM α = 1 equals ISM α = 1 (an internal state costs what a hidden state does and contains it).",
+    ],
+  };
+}
+
+/** Cost curves of HSM/ISM/MSM/Chen. */
+export const experiment: Experiment<CostCurvesConfig> = {
+  id: "cost_curves",
+  version: 1,
+  title: "Optimal forward-op cost vs memory and vs sequence length",
+  reproduces: "cost-vs-memory and cost-vs-length figures (values per the reference notes)",
+  profiles: { smoke, default: defaults, paper },
+  seeds: { smoke: [1], default: [1], paper: [1] },
+  cells: (config): CellSpec[] => [
+    { id: "hsm", params: { kind: "sweep", strategy: "hsm", alpha: 1, exact: false } },
+    ...config.alphas.flatMap((a): CellSpec[] => [
+      { id: `ism/alpha=${a}`, params: { kind: "sweep", strategy: "ism", alpha: a, exact: false } },
+      { id: `msm/alpha=${a}`, params: { kind: "sweep", strategy: "msm", alpha: a, exact: false } },
+      { id: `chen/alpha=${a}`, params: { kind: "chen", alpha: a } },
+    ]),
+    { id: "msm_exact/alpha=2", params: { kind: "sweep", strategy: "msm", alpha: 2, exact: true } },
+    { id: "length", params: { kind: "length" } },
+    { id: "alpha", params: { kind: "alpha" } },
+    { id: "timing", params: { kind: "timing" } },
+  ],
+  run: (config, ctx) => Promise.resolve(runCell(config, ctx)),
+  summarize: (config, records) => summarize(config, records),
+};
