@@ -60,6 +60,12 @@ function repsFor(backend: string, name: string, quick: boolean): { warmup: numbe
 }
 
 async function hasWebGpu(): Promise<boolean> {
+  if (!Deno.env.get("XDG_RUNTIME_DIR")) {
+    // wgpu's GL path warns on stderr without it (harmless); give it a private one.
+    const dir = Deno.makeTempDirSync({ prefix: "xdg-" });
+    Deno.chmodSync(dir, 0o700);
+    Deno.env.set("XDG_RUNTIME_DIR", dir);
+  }
   const gpu = (globalThis.navigator as Navigator & { gpu?: GPU }).gpu;
   if (!gpu) return false;
   try {

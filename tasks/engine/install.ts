@@ -85,10 +85,10 @@ function installCpu(): void {
 export function installEngine(backendName: string): void {
   installGradients();
   if (backendsInstalled.has(backendName)) return;
-  backendsInstalled.add(backendName);
   if (backendName === "wasm") installWasm();
   else if (backendName === "cpu") installCpu();
   if (backendName === "wasm" || backendName === "cpu") installFusedCells(backendName);
+  backendsInstalled.add(backendName);
 }
 
 /** Backends `installEngine` has run for (for provenance records). */
