@@ -33,6 +33,9 @@ export interface BenchRow {
   ratioToPeer: number | null;
   peerMsMedianAllCores: number | null;
   ratioToPeerAllCores: number | null;
+  /** Fastest PyTorch repetition, and the ratio of fastest to fastest (less sensitive to load). */
+  peerMsMin: number | null;
+  ratioToPeerByMin: number | null;
   /** Peak bytes of TF.js tensors during one step (`tf.profile`). */
   tfPeakBytes: number;
 }
@@ -49,11 +52,14 @@ export interface EngineBenchOptions {
   noPeer?: boolean;
 }
 
-/** Timed repetitions per case and backend (cpu and software webgpu are 20–100× slower). */
+/**
+ * Timed repetitions per case and backend. cpu and software webgpu are 20–130× slower than wasm
+ * (a software-webgpu conv-LSTM step took 105 s here), so they get one warm-up and few reps.
+ */
 function repsFor(backend: string, name: string, quick: boolean): { warmup: number; reps: number } {
   const slow = backend !== "wasm";
   const base: Record<string, number> = slow
-    ? { matmul1024: 3, matmul512TransposeA: 3, lstmStep: 10, convLstmStep: 2 }
+    ? { matmul1024: 3, matmul512TransposeA: 3, lstmStep: 10, convLstmStep: 1 }
     : { matmul1024: 15, matmul512TransposeA: 5, lstmStep: 50, convLstmStep: 7 };
   const reps = quick ? Math.max(1, Math.ceil(base[name]! / 3)) : base[name]!;
   return { warmup: slow || quick ? 1 : 3, reps };
@@ -151,6 +157,24 @@ async function engineEffects(backend: string, quick: boolean): Promise<EngineEff
   return out;
 }
 
+/** The rows as a markdown table (printed at the end of a run, for the README). */
+export function markdownTable(rows: BenchRow[]): string {
+  const f = (v: number | null, d = 2) => (v === null ? "–" : v.toFixed(d));
+  const lines = [
+    "| case | backend | ms (median) | GFLOP/s | PyTorch ms (1 thread default) | ratio | ratio by min | ratio vs PyTorch all cores |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| ${r.case} | ${r.backend} | ${f(r.msMedian, 1)} | ${f(r.gflops)} | ${
+        f(r.peerMsMedian, 1)
+      } | ` +
+        `${f(r.ratioToPeer)} | ${f(r.ratioToPeerByMin)} | ${f(r.ratioToPeerAllCores)} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
 /** Runs the benchmark and writes `<outDir>/bench.default.v1.json`; returns the file's object. */
 export async function runEngineBench(opts: EngineBenchOptions = {}): Promise<unknown> {
   const started = new Date();
@@ -168,9 +192,30 @@ export async function runEngineBench(opts: EngineBenchOptions = {}): Promise<unk
       notes.push("webgpu skipped: navigator.gpu gave no adapter");
     }
   }
+  // wasm first and the PyTorch peer right after it, so the comparison that matters sees the
+  // most similar machine load.
+  backends = [...backends].sort((a, b) => (a === "wasm" ? -1 : b === "wasm" ? 1 : 0));
+  const peerReps = quick
+    ? { matmul1024: 5, lstmStep: 20, convLstmStep: 3 }
+    : { matmul1024: 15, lstmStep: 50, convLstmStep: 7 };
+  let peer: Awaited<ReturnType<typeof runTorchPeer>> = {
+    run: null,
+    note: "PyTorch peer skipped (--no-peer)",
+  };
+  let peerAll: Awaited<ReturnType<typeof runTorchPeer>> = { run: null, note: "" };
+  const runPeers = async () => {
+    if (opts.noPeer) return;
+    peer = await runTorchPeer(0, peerReps); // 0 = PyTorch's default thread count
+    if (peer.run) peerAll = await runTorchPeer(machine.cores, peerReps);
+  };
   type OwnRow = Omit<
     BenchRow,
-    "peerMsMedian" | "ratioToPeer" | "peerMsMedianAllCores" | "ratioToPeerAllCores"
+    | "peerMsMedian"
+    | "ratioToPeer"
+    | "peerMsMedianAllCores"
+    | "ratioToPeerAllCores"
+    | "peerMsMin"
+    | "ratioToPeerByMin"
   >;
   const ours: { row: OwnRow }[] = [];
   const tfPeakByBackend: Record<string, number> = {};
@@ -207,30 +252,27 @@ export async function runEngineBench(opts: EngineBenchOptions = {}): Promise<unk
         },
       });
     }
+    if (backend === "wasm") await runPeers();
   }
+  if (!backends.includes("wasm")) await runPeers();
   const effects: EngineEffect[] = [];
   if (backends.includes("wasm") && (await tf.setBackend("wasm"))) {
     effects.push(...(await engineEffects("wasm", quick)));
   }
-  const peerReps = quick
-    ? { matmul1024: 5, lstmStep: 20, convLstmStep: 3 }
-    : { matmul1024: 15, lstmStep: 50, convLstmStep: 7 };
-  const peer = opts.noPeer
-    ? { run: null, note: "PyTorch peer skipped (--no-peer)" }
-    : await runTorchPeer(0, peerReps); // 0 = PyTorch's default thread count (set below)
-  const peerAll = peer.run && !opts.noPeer
-    ? await runTorchPeer(machine.cores, peerReps)
-    : { run: null, note: "" };
   notes.push(peer.note);
   const rows: BenchRow[] = ours.map(({ row }) => {
     const p = peer.run?.cases[row.case]?.msMedian ?? null;
     const pa = peerAll.run?.cases[row.case]?.msMedian ?? null;
+    const pMs = peer.run?.cases[row.case]?.ms;
+    const pMin = pMs && pMs.length ? Math.min(...pMs) : null;
     return {
       ...row,
       peerMsMedian: p === null ? null : round(p),
       ratioToPeer: p === null ? null : round(p / row.msMedian),
       peerMsMedianAllCores: pa === null ? null : round(pa),
       ratioToPeerAllCores: pa === null ? null : round(pa / row.msMedian),
+      peerMsMin: pMin === null ? null : round(pMin),
+      ratioToPeerByMin: pMin === null ? null : round(pMin / row.msMin),
     };
   });
   const wasmMatmul = rows.find((r) => r.case === "matmul1024" && r.backend === "wasm");
@@ -243,6 +285,10 @@ export async function runEngineBench(opts: EngineBenchOptions = {}): Promise<unk
     machine,
     matmulShareOfOneCorePeak: wasmMatmul && machine.fp32PeakGflopsOneCore
       ? round(wasmMatmul.gflops / machine.fp32PeakGflopsOneCore, 3)
+      : null,
+    /** The same from the fastest repetition (what the core does when it is not shared). */
+    matmulShareOfOneCorePeakBest: wasmMatmul && machine.fp32PeakGflopsOneCore
+      ? round(2 * 1024 ** 3 / wasmMatmul.msMin / 1e6 / machine.fp32PeakGflopsOneCore, 3)
       : null,
     cases: {
       matmul1024: "1024x1024 @ 1024x1024 fp32, 2.147 GFLOP",
@@ -281,5 +327,6 @@ export async function runEngineBench(opts: EngineBenchOptions = {}): Promise<unk
   const name = quick ? "bench.quick.v1.json" : "bench.default.v1.json";
   await writeAtomic(`${outDir}/${name}`, stableJson(result));
   console.error(`wrote ${outDir}/${name}`);
+  console.log(markdownTable(rows));
   return result;
 }
