@@ -27,6 +27,7 @@ function log2Table(n: number): Uint8Array {
 export class Column {
   readonly v: Values;
   #sp: Int32Array[] | null;
+  #spMax: Int32Array[] | null;
   #lg: Uint8Array | null;
 
   /**
@@ -39,9 +40,11 @@ export class Column {
     this.v = big ? new Float64Array(t + 1) : new Int32Array(t + 1);
     this.#lg = rmq ? (lg ?? log2Table(t)) : null;
     this.#sp = null;
+    this.#spMax = null;
     if (rmq) {
       const levels = this.#lg![t]! + 1;
       this.#sp = Array.from({ length: levels }, (_, j) => new Int32Array(t + 2 - (1 << j)));
+      this.#spMax = Array.from({ length: levels }, (_, j) => new Int32Array(t + 2 - (1 << j)));
     }
   }
 
@@ -50,11 +53,15 @@ export class Column {
     this.v[n] = value;
     const sp = this.#sp;
     if (!sp) return;
+    const mx = this.#spMax!;
     sp[0]![n] = value - this.v[n - 1]!;
+    mx[0]![n] = sp[0]![n]!;
     for (let j = 1; j < sp.length; j++) {
       const start = n - (1 << j) + 1;
       if (start < 1) break;
-      sp[j]![start] = Math.min(sp[j - 1]![start]!, sp[j - 1]![start + (1 << (j - 1))]!);
+      const half = start + (1 << (j - 1));
+      sp[j]![start] = Math.min(sp[j - 1]![start]!, sp[j - 1]![half]!);
+      mx[j]![start] = Math.max(mx[j - 1]![start]!, mx[j - 1]![half]!);
     }
   }
 
@@ -65,9 +72,17 @@ export class Column {
     return Math.min(sp[l]!, sp[r - (1 << j) + 1]!);
   }
 
-  /** Free the sparse table once the column is no longer searched. */
+  /** Maximum of `v[i] − v[i−1]` over `l ≤ i ≤ r` (1 ≤ l ≤ r, both already set). */
+  maxInc(l: number, r: number): number {
+    const j = this.#lg![r - l + 1]!;
+    const sp = this.#spMax![j]!;
+    return Math.max(sp[l]!, sp[r - (1 << j) + 1]!);
+  }
+
+  /** Free the sparse tables once the column is no longer searched. */
   dropRmq(): void {
     this.#sp = null;
+    this.#spMax = null;
   }
 }
 
@@ -108,10 +123,11 @@ export function splitWalk(
 const LEAF = 8;
 
 /**
- * Exact split minimum by branch and bound. On `[a, b]`,
- * `y + f(y−s) + g(n−y) ≥ a + f(a−s) + g(n−b) + (b−a)·min(1 + min Δf, min Δg)`, with the
- * minimum increments over the ranges the interval touches (range-minimum queries). Intervals
- * whose bound is not below the incumbent are pruned; the incumbent starts at `hint`.
+ * Exact split minimum by branch and bound. On `[a, b]` the sum is bounded below from the
+ * minimum and maximum increments of `f` and `g` over the ranges the interval touches (range
+ * min/max queries): by `a + f(a−s) + g(n−b) + (b−a)·min(1 + min Δf, min Δg)`, and by linear
+ * extrapolation from either end point. Intervals whose bound is not below the incumbent are
+ * pruned; the incumbent starts at `hint`.
  *
  * @returns `[cost, y]`, or `[Infinity, 0]` when `lo > hi`
  */
@@ -143,11 +159,17 @@ export function splitMin(
       }
       continue;
     }
-    const slope = Math.min(
-      1 + f.minInc(a + 1 - fShift, b - fShift),
-      g.minInc(n - b + 1, n - a),
-    );
-    if (a + fv[a - fShift]! + gv[n - b]! + (b - a) * slope >= best) continue;
+    // Increments of y + f(y − s) lie in [1 + mf, 1 + Mf] and those of g(n − y) (as y grows,
+    // with sign −) in [−Mg, −mg] over [a, b]. Three lower bounds of the sum on [a, b]:
+    const mf = f.minInc(a + 1 - fShift, b - fShift);
+    const Mf = f.maxInc(a + 1 - fShift, b - fShift);
+    const mg = g.minInc(n - b + 1, n - a);
+    const Mg = g.maxInc(n - b + 1, n - a);
+    const w = b - a;
+    const lb1 = a + fv[a - fShift]! + gv[n - b]! + w * Math.min(1 + mf, mg);
+    const lb2 = a + fv[a - fShift]! + gv[n - a]! + w * Math.min(0, 1 + mf - Mg); // from y = a
+    const lb3 = b + fv[b - fShift]! + gv[n - b]! + w * Math.min(0, mg - 1 - Mf); // from y = b
+    if (Math.max(lb1, lb2, lb3) >= best) continue;
     const mid = (a + b) >> 1;
     stack.push(mid + 1, b, a, mid); // left half is popped first
   }

@@ -154,17 +154,21 @@ export function timeOnce(problem: BpttProblem, ops: readonly Op[]): PolicyTiming
   };
 }
 
-/** Median over iterations of each timing field (peak bytes: max). */
-export function combine(runs: readonly PolicyTiming[]): PolicyTiming {
+/**
+ * Combine iterations: the fastest run for times (the one least disturbed by other processes on a
+ * shared machine), the median too, and the maximum for peak bytes.
+ */
+export function combine(runs: readonly PolicyTiming[]): PolicyTiming & { msMedian: number } {
   return {
-    msPerIteration: median(runs.map((r) => r.msPerIteration)),
-    cpuMsPerIteration: median(runs.map((r) => r.cpuMsPerIteration)),
+    msPerIteration: Math.min(...runs.map((r) => r.msPerIteration)),
+    msMedian: median(runs.map((r) => r.msPerIteration)),
+    cpuMsPerIteration: Math.min(...runs.map((r) => r.cpuMsPerIteration)),
     peakBytes: Math.max(...runs.map((r) => r.peakBytes)),
     peakStoredBytes: Math.max(...runs.map((r) => r.peakStoredBytes)),
     forwardOps: runs[0]!.forwardOps,
     loss: runs[0]!.loss,
-    fwdMsPerOp: median(runs.map((r) => r.fwdMsPerOp)),
-    bwdMsPerOp: median(runs.map((r) => r.bwdMsPerOp)),
+    fwdMsPerOp: Math.min(...runs.map((r) => r.fwdMsPerOp)),
+    bwdMsPerOp: Math.min(...runs.map((r) => r.bwdMsPerOp)),
   };
 }
 
@@ -184,7 +188,7 @@ export function measurePolicies(
   policies: readonly { ops: readonly Op[] }[],
   iterations: number,
   onRun: (done: number, total: number) => void,
-): PolicyTiming[] {
+): (PolicyTiming & { msMedian: number })[] {
   // Warm-up: one untimed run of the first and the last policy (wasm tier-up, kernel caches).
   tf.dispose(runPolicy(problem, policies[0]!.ops).grads);
   tf.dispose(runPolicy(problem, policies.at(-1)!.ops).grads);

@@ -54,7 +54,7 @@ const defaults: LstmMeasuredConfig = {
   hidden: 64,
   batch: 8,
   fractions: [0.05, 0.1, 0.25],
-  iterations: 2,
+  iterations: 3,
 };
 const smoke: LstmMeasuredConfig = {
   ...defaults,
@@ -108,6 +108,7 @@ async function summarize(config: LstmMeasuredConfig, records: CellRecord[]) {
     memoryFraction: r.memoryFraction,
     peakBytes: r.peakBytes,
     msPerIteration: r.msPerIteration,
+    msMedian: r.msMedian,
     cpuMsPerIteration: r.cpuMsPerIteration,
     peakStoredBytes: r.peakStoredBytes,
     budgetBytes: r.budgetBytes,
@@ -161,7 +162,7 @@ async function summarize(config: LstmMeasuredConfig, records: CellRecord[]) {
     notes: [
       "peakBytes = high-water mark of tf.memory().numBytes above the pre-iteration level, sampled after every forward and backward op (includes stored states, the register, running and accumulated gradients; excludes params, inputs, targets).",
       `α = ${first.alpha} measured from tensor sizes is planned as ⌈α⌉; budgets are fractions of standard BPTT's α(t−1)+1 units.`,
-      "Wall times are on a shared 2-core machine; cpuMsPerIteration (process CPU time) is less sensitive to contention.",
+      "Times are the fastest of the interleaved iterations (wall: msPerIteration; process CPU: cpuMsPerIteration) on a shared 2-core machine; msMedian is the median wall time.",
     ],
   };
 }
