@@ -24,3 +24,4 @@ export {
   convLstmZeroState,
 } from "./conv_lstm.ts";
 export { softmax, topK, topKSoftmax } from "./ops.ts";
+export { lstmGates } from "./lstm_gates.ts";
