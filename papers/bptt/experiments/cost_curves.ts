@@ -188,9 +188,14 @@ async function summarize(config: CostCurvesConfig, records: CellRecord[]) {
   }
   const chenRows = [] as Record<string, number | string>[];
   for (const a of config.alphas) {
-    for (const r of out(`chen/alpha=${a}`).rows as Row[]) {
+    // Chen's best cost within each memory over all segment lengths k (its Pareto front).
+    const pts = (out(`chen/alpha=${a}`).rows as Row[]).slice().sort((x, y) => x.memory - y.memory);
+    let bestCost = Infinity;
+    for (const r of pts) {
+      if (r.cost >= bestCost) continue;
+      bestCost = r.cost;
       if (r.cost <= 2.05 * t) {
-        chenRows.push({ memory: r.memory, perStep: r.cost / t, series: `Chen α=${a} (k varies)` });
+        chenRows.push({ memory: r.memory, perStep: r.cost / t, series: `Chen α=${a} (best k)` });
       }
     }
     for (const r of rowsOf(`msm/alpha=${a}`)) {
@@ -213,7 +218,7 @@ async function summarize(config: CostCurvesConfig, records: CellRecord[]) {
     },
     {
       name: "msm_vs_chen",
-      caption: `MSM vs Chen et al. checkpointing (segment length k varies), t = ${t}`,
+      caption: `MSM vs Chen et al. checkpointing (best segment length k for each memory), t = ${t}`,
       svg: await linePlot({
         title: `MSM vs Chen √t near 2 forward ops per step, t = ${t}`,
         data: chenRows,
@@ -229,7 +234,7 @@ async function summarize(config: CostCurvesConfig, records: CellRecord[]) {
         title: "HSM cost per step vs sequence length",
         data: (rowsOf("length") as Record<string, number>[]).map((r) => ({
           ...r,
-          budget: `m=${r.budget}`,
+          budget: `m = ${String(r.budget).padStart(5, " ")}`,
         })),
         x: { field: "t", title: "sequence length t", log: true },
         y: { field: "costPerStep", title: "forward ops per time step", log: true },
