@@ -42,7 +42,10 @@ export interface BpttResult {
   forwardOps: number;
   /** Peak bytes held in the policy's store (hidden and internal states, `h_0` included). */
   peakStoredBytes: number;
-  /** Peak of `tf.memory().numBytes` during the run, minus its value at the start. */
+  /**
+   * Peak of `tf.memory().numBytes` during the run, minus its value at the start: sampled after
+   * every op and at the end of every step's `tf.tidy` (where all its intermediates are alive).
+   */
   peakTfBytes: number;
   /** Wall time spent in forward ops and in backward ops (ms). */
   forwardMs: number;
@@ -114,7 +117,9 @@ export function runPolicy(problem: BpttProblem, ops: readonly Op[]): BpttResult 
         for (let s = o.from + 1; s <= o.to; s++) {
           const r = tf.tidy(() => {
             const out = cell.forward(inputs[s - 1]!, state);
-            return { state: clone(out.state), internal: clone(out.internal) };
+            const kept = { state: clone(out.state), internal: clone(out.internal) };
+            sample(); // inside tidy: every intermediate of F_s is still alive here
+            return kept;
           });
           dropRegister();
           state = r.state;
@@ -173,7 +178,9 @@ export function runPolicy(problem: BpttProblem, ops: readonly Op[]): BpttResult 
           const g = grads.map((acc, j) =>
             tf.add(acc, j < nP ? back.dParams[j]! : lg[nS + j - nP]!)
           );
-          return { dState: back.dState, grads: g, loss: tf.add(lossSum, value) as tf.Scalar };
+          const kept = { dState: back.dState, grads: g, loss: tf.add(lossSum, value) as tf.Scalar };
+          sample(); // inside tidy: the step's intermediates (and the old accumulators) are alive
+          return kept;
         });
         tf.dispose([...dState, ...grads, lossSum]);
         dState = r.dState;

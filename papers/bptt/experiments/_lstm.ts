@@ -3,9 +3,11 @@
  * policies of every method at a memory fraction, and a timed, memory-measured run of one policy
  * (which also gives the cell's measured β = backward/forward time per op).
  *
- * Memory is measured from TF.js: `tf.memory().numBytes` sampled after every forward and backward
- * op (high-water mark above the bytes live before the iteration: stored states, the register,
- * running and accumulated gradients). Time is wall clock and process CPU time per iteration.
+ * Memory is measured from TF.js: `tf.memory().numBytes` sampled after every op and at the end of
+ * every step's `tf.tidy`, where the step's intermediates are all still alive (high-water mark above
+ * the bytes live before the iteration: stored states, the register, running and accumulated
+ * gradients, per-step transients). `tf.profile` would see the same but overflows the call stack
+ * (`Math.max(...kernels)`) on a 1000-step run. Time is wall clock and process CPU time per iteration.
  *
  * @module
  */

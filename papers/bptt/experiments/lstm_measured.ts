@@ -160,7 +160,7 @@ async function summarize(config: LstmMeasuredConfig, records: CellRecord[]) {
       svg,
     }],
     notes: [
-      "peakBytes = high-water mark of tf.memory().numBytes above the pre-iteration level, sampled after every forward and backward op (includes stored states, the register, running and accumulated gradients; excludes params, inputs, targets).",
+      "peakBytes = high-water mark of tf.memory().numBytes above the pre-iteration level, sampled after every op and at the end of every step's tf.tidy, where the step's intermediates are alive (includes stored states, the register, running and accumulated gradients and per-step transients; excludes params, inputs, targets).",
       `α = ${first.alpha} measured from tensor sizes is planned as ⌈α⌉; budgets are fractions of standard BPTT's α(t−1)+1 units.`,
       "Times are the fastest of the interleaved iterations (wall: msPerIteration; process CPU: cpuMsPerIteration) on a shared 2-core machine; msMedian is the median wall time.",
     ],
@@ -170,7 +170,7 @@ async function summarize(config: LstmMeasuredConfig, records: CellRecord[]) {
 /** Measured LSTM memory and time per iteration for every method. */
 export const experiment: Experiment<LstmMeasuredConfig> = {
   id: "lstm_measured",
-  version: 1,
+  version: 2,
   title: "LSTM at t = 1000: measured peak memory and time per iteration, all methods",
   reproduces: "LSTM memory/time experiment (sequence length 1000)",
   profiles: { smoke, default: defaults, paper },
