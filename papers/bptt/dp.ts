@@ -48,6 +48,11 @@ export interface DpOptions {
   alpha: number;
   /** Use the exact variant that frees a dead start state (default false = paper form). */
   exact?: boolean;
+  /**
+   * Fill every budget column 1..m so that `costA(n, k)` works for all k ≤ m (default false:
+   * paper-form ISM then fills only the columns `m, m − α, ...` that `C(t, m)` needs).
+   */
+  sweep?: boolean;
 }
 
 /**
@@ -69,13 +74,15 @@ export class CostTable {
   constructor(t: number, m: number, options: DpOptions) {
     this.t = t;
     this.m = m;
-    this.options = { exact: false, ...options };
+    this.options = { exact: false, sweep: false, ...options };
     this.kMax = this.#fill();
   }
 
   /** `A(n, k)` (paper `C(n, k)`), k ≥ 1. */
   costA(n: number, k: number): number {
-    return this.#a[Math.min(k, this.kMax)]!.v[n]!;
+    const col = this.#a[Math.min(k, this.kMax)];
+    if (!col) throw new RangeError(`column k = ${k} was not filled (use { sweep: true })`);
+    return col.v[n]!;
   }
 
   /** `B(n, k)`, k ≥ 0 (paper form: `C(n, k + 1)`). */
@@ -128,7 +135,10 @@ export class CostTable {
       this.#b.push(b0);
       this.#bCode.push(c0);
     }
-    for (let k = 1;; k++) {
+    // Paper-form ISM only ever reads columns k, k − α, k − 2α, ...: fill just m's residue class.
+    const stride = kind === "ism" && !exact && !this.options.sweep ? alpha : 1;
+    const k0 = stride > 1 ? ((m - 1) % alpha) + 1 : 1;
+    for (let k = k0;; k += stride) {
       const col = newColumn();
       const v = col.v;
       const code = new Int32Array(t + 1);
@@ -174,11 +184,11 @@ export class CostTable {
         code[n] = bestCode;
         if (best !== floor(n)) saturated = false;
       }
-      this.#a.push(col);
-      this.#aCode.push(code);
+      this.#a[k] = col;
+      this.#aCode[k] = code;
       if (exact) this.#fillB(k, newColumn, split, hid, int);
       release(k);
-      if (k >= m || saturated) return k;
+      if (k + stride > m || saturated) return k;
     }
   }
 

@@ -127,7 +127,7 @@ function exhaustive(t: number, m: number, alpha: number, strat: Strategy): numbe
 
 Deno.test("hsmCost() equals the binomial closed form and the table DP for t ≤ 120, m ≤ 30", () => {
   for (let m = 1; m <= 30; m++) {
-    const table = new CostTable(120, m, { strategy: "hsm", alpha: 1 });
+    const table = new CostTable(120, m, { strategy: "hsm", alpha: 1, sweep: true });
     for (let t = 1; t <= 120; t++) {
       assert.equal(hsmCost(t, m), table.costA(t, m), `t=${t} m=${m}`);
       let r = 0;
@@ -149,7 +149,12 @@ Deno.test("the table DP equals a full O(t²m) scan for every strategy, α ∈ {1
       for (const strat of STRATS) {
         const M = alpha * T + 2;
         const ref = fullScan(T, M, alpha, strat, exact);
-        const table = new CostTable(T, M, { strategy: strat, alpha, exact });
+        const table = new CostTable(T, M, { strategy: strat, alpha, exact, sweep: true });
+        for (let k = 1; k <= M; k += 7) {
+          // The planner's own table (ISM fills only the budget's residue class) agrees too.
+          const c = optimalCost({ t: T, memory: k, strategy: strat, alpha, exact });
+          assert.equal(c, ref[k]![T], `optimalCost ${strat} α=${alpha} exact=${exact} k=${k}`);
+        }
         for (let k = 1; k <= M; k++) {
           for (let n = 1; n <= T; n++) {
             if (table.costA(n, k) !== ref[k]![n]) {
@@ -226,7 +231,7 @@ Deno.test("values of the reference notes' table at t = 1000", () => {
   assert.equal(optimalCost({ t: 1000, memory: 20, strategy: "msm", alpha: 2, exact: true }), 3032);
   // Smallest MSM memory with ≤ 2t forward ops: 43 / 63 / 98 units for α = 1 / 2 / 5.
   for (const [alpha, mMin] of [[1, 43], [2, 63], [5, 98]]) {
-    const table = new CostTable(1000, mMin!, { strategy: "msm", alpha: alpha! });
+    const table = new CostTable(1000, mMin!, { strategy: "msm", alpha: alpha!, sweep: true });
     assert.ok(table.costA(1000, mMin!) <= 2000);
     assert.ok(table.costA(1000, mMin! - 1) > 2000);
   }

@@ -66,7 +66,7 @@ type Row = { [k: string]: Json; memory: number; cost: number };
 function sweep(t: number, strategy: Strategy, alpha: number, exact: boolean): Row[] {
   const maxM = strategy === "hsm" ? t : alpha * (t - 1) + 1;
   if (strategy === "hsm") return logGrid(maxM).map((m) => ({ memory: m, cost: hsmCost(t, m) }));
-  const table = new CostTable(t, maxM, { strategy, alpha, exact });
+  const table = new CostTable(t, maxM, { strategy, alpha, exact, sweep: true });
   const rows: Row[] = [];
   for (let m = 1; m <= maxM; m++) rows.push({ memory: m, cost: table.costA(t, m) });
   return rows;
