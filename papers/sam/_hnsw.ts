@@ -11,6 +11,7 @@ export interface HnswIndex {
   initIndex(maxElements: number, m: number, efConstruction: number, seed: number): void;
   setEfSearch(ef: number): void;
   addPoint(v: Float32Array, label: number, replaceDeleted: boolean): void;
+  addPoints(v: Float32Array[], labels: number[], replaceDeleted: boolean): void;
   markDelete(label: number): void;
   searchKnn(
     q: Float32Array,

@@ -13,6 +13,8 @@
  *   update is the costly operation); queries score the dirty set exactly from the true memory
  *   and merge it with the index's answer, and the dirty set is flushed into the graph in one
  *   batch every `flushEvery` dirty words. `eager: true` re-links every written word at once.
+ * - A memory that persists across sequences (`endSequence`): the backward pass rolls every
+ *   write back, so words never re-linked during the sequence match the graph again for free.
  * @module
  */
 import type { HnswIndex, HnswLib } from "./_hnsw.ts";
@@ -39,7 +41,7 @@ export const DEFAULT_ANN: AnnOptions = {
   efConstruction: 64,
   efSearch: 64,
   eager: false,
-  flushEvery: 64,
+  flushEvery: 256,
 };
 
 /** Time spent inside hnswlib, for the update-cost measurement. */
@@ -61,6 +63,7 @@ export class AnnIndex {
   #index: HnswIndex | null = null;
   #inIndex = new Set<number>();
   #dirty = new Set<number>();
+  #flushedThisSequence = new Set<number>();
   #repDeleted = false;
   #vec: Float32Array;
   readonly timing: AnnTiming = { insertMs: 0, updateMs: 0, searchMs: 0, inserts: 0, updates: 0 };
@@ -89,6 +92,7 @@ export class AnnIndex {
     this.#index = idx;
     this.#inIndex.clear();
     this.#dirty.clear();
+    this.#flushedThisSequence.clear();
     this.#repDeleted = false;
   }
 
@@ -105,6 +109,22 @@ export class AnnIndex {
     const inv = 1 / Math.sqrt(s);
     for (let j = 0; j < W; j++) v[j] = d[i * W + j]! * inv;
     return v;
+  }
+
+  /** Insert many words at once (hnswlib `addPoints`), e.g. a pre-filled memory. */
+  bulkInsert(rows: number[]): void {
+    const t0 = performance.now();
+    const vecs = rows.map((i) => this.#normalised(i).slice());
+    for (let k = 0; k < rows.length; k += 4096) {
+      this.#index!.addPoints(vecs.slice(k, k + 4096), rows.slice(k, k + 4096), false);
+    }
+    for (const i of rows) this.#inIndex.add(i);
+    this.timing.insertMs += performance.now() - t0;
+    this.timing.inserts += rows.length;
+    if (!this.#repDeleted && this.#mem.writtenCount(this.#b) >= this.#mem.N) {
+      this.#index!.markDelete(this.#mem.N);
+      this.#repDeleted = true;
+    }
   }
 
   /** Tell the index that word i of the memory changed (call after the in-place write). */
@@ -137,8 +157,25 @@ export class AnnIndex {
 
   /** Re-link every dirty word in the graph. */
   flush(): void {
-    for (const i of this.#dirty) this.#relink(i);
+    for (const i of this.#dirty) {
+      this.#relink(i);
+      this.#flushedThisSequence.add(i);
+    }
     this.#dirty.clear();
+  }
+
+  /**
+   * Memory that persists across sequences (deferred mode): after the backward pass has rolled
+   * every write back, a word that was never re-linked during the sequence is equal to its graph
+   * entry again, so it stops being dirty at no cost; a word re-linked during the sequence now
+   * differs from its graph entry and becomes dirty. No re-link is spent on rolled-back writes.
+   */
+  endSequence(): void {
+    if (this.opts.eager) return;
+    this.#dirty = this.#flushedThisSequence;
+    this.#flushedThisSequence = new Set();
+    if (this.#dirty.size >= this.opts.flushEvery) this.flush();
+    this.#flushedThisSequence.clear();
   }
 
   /**

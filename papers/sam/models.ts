@@ -24,6 +24,8 @@ export interface ModelSizes {
   /** DAM usage discount λ. */
   lambda?: number;
   ann?: Partial<AnnOptions>;
+  /** SAM: memory stays full across sequences (full-index benchmark). */
+  persistent?: boolean;
 }
 
 /** All model names, in the paper's legend order. */
@@ -49,6 +51,7 @@ export async function createModel(
         index: name === "sam_ann" ? "ann" : "linear",
         ann: { ...DEFAULT_ANN, ...s.ann },
         maxSteps: s.maxSteps,
+        persistent: s.persistent ?? false,
       },
       s.batch,
       rng,

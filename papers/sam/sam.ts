@@ -48,6 +48,11 @@ export interface SamSpec {
   ann?: AnnOptions;
   /** Upper bound on steps per episode (sizes the ANN graph; N-independent). */
   maxSteps: number;
+  /**
+   * Memory stays full across sequences (benchmark of a full index): the ANN graph is sized for
+   * all N words and kept between sequences; rolled-back words are re-synced (marked changed).
+   */
+  persistent?: boolean;
 }
 
 /** Interface width: q (Hh·W) + β (Hh) + a (W) + α + γ. */
@@ -122,7 +127,7 @@ export class SamModel implements SequenceModel {
     let ann: AnnIndex[] | null = null;
     if (spec.index === "ann") {
       const lib = await loadHnsw();
-      const cap = spec.maxSteps * (spec.heads * spec.K + 1) + 1;
+      const cap = spec.persistent ? spec.N : spec.maxSteps * (spec.heads * spec.K + 1) + 1;
       ann = Array.from(
         { length: B },
         (_, b) => new AnnIndex(lib, mem, b, cap, spec.ann ?? DEFAULT_ANN),
@@ -281,11 +286,37 @@ export class SamModel implements SequenceModel {
     const W = this.spec.W;
     for (let b = 0; b < rec.writeRows.length; b++) {
       const rows = rec.writeRows[b]!, old = rec.journal[b]!;
-      for (let k = rows.length - 1; k >= 0; k--) this.mem.setRow(b, rows[k]!, old, k * W);
+      for (let k = rows.length - 1; k >= 0; k--) {
+        this.mem.setRow(b, rows[k]!, old, k * W);
+        // Persistent memory: the eager (naive) index re-links the restored word at once; the
+        // deferred one needs nothing (see AnnIndex.endSequence).
+        if (this.spec.persistent && this.ann?.[b]?.opts.eager) this.ann[b]!.written(rows[k]!);
+      }
+    }
+  }
+
+  /**
+   * Fill every word of every memory with N(0, 1) values and index them all (for the
+   * full-memory benchmark; needs `persistent`). Θ(N) time, like the paper's initialisation.
+   */
+  prefill(rng: Rng): void {
+    const { N, W } = this.spec, row = new Float32Array(W);
+    for (let b = 0; b < this.mem.B; b++) {
+      for (let i = 0; i < N; i++) {
+        for (let j = 0; j < W; j++) row[j] = rng.normal();
+        this.mem.setRow(b, i, row, 0);
+        this.mem.markWritten(b, i);
+      }
+      this.ann?.[b]?.bulkInsert(Array.from({ length: N }, (_, i) => i));
     }
   }
 
   #resetEpisode(): void {
+    if (this.spec.persistent) {
+      for (const ring of this.rings) ring.reset();
+      for (const a of this.ann ?? []) a.endSequence();
+      return;
+    }
     this.mem.resetFlags();
     for (const ring of this.rings) ring.reset();
     for (const a of this.ann ?? []) a.reset();

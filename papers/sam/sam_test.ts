@@ -200,3 +200,17 @@ Deno.test("SAM writes to the least recently used word and reads exactly K words 
   assert.equal(model.trace.lru[0]![0], 0);
   model.dispose();
 });
+
+Deno.test("SAM with a full persistent memory keeps its ANN index in sync across sequences", async () => {
+  const model = await SamModel.create({ ...small("ann", 64), persistent: true }, 2, new Rng(15));
+  model.prefill(new Rng(16));
+  const filled = model.mem.data.map((d) => d.slice());
+  const ep = episode(17);
+  for (let i = 0; i < 3; i++) tf.dispose(model.run(ep, true).grads!);
+  assert.deepEqual(model.mem.data, filled);
+  model.recallProbe = { hits: 0, total: 0 };
+  model.run(ep, false);
+  assert.ok(model.recallProbe.hits / model.recallProbe.total > 0.9);
+  assert.equal(model.ann!.reduce((s, a) => s + a.timing.updates, 0), 0, "no re-links needed");
+  model.dispose();
+});

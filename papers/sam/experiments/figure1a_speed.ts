@@ -54,6 +54,13 @@ export interface SpeedConfig extends Config {
   eagerLog2N: number[];
   /** Steps of the update-cost sequences (long enough for words to be re-written). */
   updateSteps: number;
+  /**
+   * log2 N at which SAM ANN also runs on a *full* memory: every word pre-filled with N(0, 1)
+   * values and indexed (build time excluded), the graph kept across sequences.
+   */
+  fullLog2N: number[];
+  /** log2 N of the same full-memory run with eager (naive) in-place re-links. */
+  fullEagerLog2N: number[];
 }
 
 const paper: SpeedConfig = {
@@ -70,6 +77,8 @@ const paper: SpeedConfig = {
   denseMaxBytes: 3e9,
   eagerLog2N: [10, 15, 20],
   updateSteps: 50,
+  fullLog2N: [10, 12, 14, 16],
+  fullEagerLog2N: [10, 12, 14],
 };
 const defaults: SpeedConfig = {
   ...paper,
@@ -77,6 +86,8 @@ const defaults: SpeedConfig = {
   sparseSteps: 6,
   reps: 2,
   eagerLog2N: [10, 16],
+  fullLog2N: [10, 12, 14],
+  fullEagerLog2N: [10, 12],
 };
 const smoke: SpeedConfig = {
   ...defaults,
@@ -87,6 +98,8 @@ const smoke: SpeedConfig = {
   hidden: 16,
   eagerLog2N: [8],
   updateSteps: 6,
+  fullLog2N: [6],
+  fullEagerLog2N: [6],
 };
 
 /** Output of one cell. */
@@ -157,10 +170,60 @@ async function runUpdateModes(config: SpeedConfig, ctx: CellContext): Promise<Js
   return out;
 }
 
+/** SAM ANN on a full memory: N indexed words, graph kept (and re-synced) across sequences. */
+async function runFull(config: SpeedConfig, ctx: CellContext): Promise<Json> {
+  const N = ctx.cell.params!.N as number, T = config.sparseSteps;
+  const eager = ctx.cell.params!.model === "sam_ann_full_eager";
+  const rng = new Rng(ctx.cell.seed ?? 1);
+  const m = await createModel("sam_ann", {
+    input: 9,
+    output: 8,
+    hidden: config.hidden,
+    N,
+    W: config.W,
+    heads: config.heads,
+    K: config.K,
+    batch: config.batch,
+    maxSteps: T,
+    persistent: true,
+    ann: { eager },
+  }, rng) as SamModel;
+  const t0 = performance.now();
+  m.prefill(rng);
+  const buildSeconds = (performance.now() - t0) / 1e3;
+  const before = annTiming(m);
+  const ep = randomEpisode(rng, T, config.batch);
+  const times: number[] = [];
+  for (let r = 0; r <= config.reps; r++) {
+    const t1 = performance.now();
+    tf.dispose(m.run(ep, true).grads!);
+    if (r > 0) times.push((performance.now() - t1) / T);
+    ctx.progress.update(r + 1, config.reps + 1, `full index N=${N}`);
+  }
+  const t = annTiming(m), passes = config.reps + 1;
+  m.recallProbe = { hits: 0, total: 0 };
+  m.run(ep, false);
+  const recall = m.recallProbe.hits / m.recallProbe.total;
+  m.dispose();
+  return {
+    model: ctx.cell.params!.model as string,
+    N,
+    msPerStep: medianOf(times),
+    notRun: null,
+    steps: T,
+    buildSeconds,
+    recallAtK: recall,
+    relinkMsPerStep: (t.updateMs - before.updateMs) / passes / T,
+    relinksPerStep: (t.updates - before.updates) / passes / T,
+    searchMsPerStep: (t.searchMs - before.searchMs) / passes / T,
+  };
+}
+
 async function runCell(config: SpeedConfig, ctx: CellContext): Promise<Json> {
   const model = ctx.cell.params!.model as string;
   const N = ctx.cell.params!.N as number;
   if (model === "sam_ann_update_modes") return await runUpdateModes(config, ctx);
+  if (model.startsWith("sam_ann_full")) return await runFull(config, ctx);
   const name = model as ModelName;
   const sparse = name.startsWith("sam");
   const T = sparse ? config.sparseSteps : config.denseSteps;
@@ -235,6 +298,20 @@ function cellsOf(
     }
   }
   if (config.models.includes("sam_ann")) {
+    for (const k of config.fullLog2N) {
+      cells.push({
+        id: `sam_ann_full/N=2^${k}`,
+        seed: 1,
+        params: { model: "sam_ann_full", N: 2 ** k },
+      });
+    }
+    for (const k of config.fullEagerLog2N) {
+      cells.push({
+        id: `sam_ann_full_eager/N=2^${k}`,
+        seed: 1,
+        params: { model: "sam_ann_full_eager", N: 2 ** k },
+      });
+    }
     for (const k of config.eagerLog2N) {
       cells.push({
         id: `sam_ann_update_modes/N=2^${k}`,
@@ -248,7 +325,8 @@ function cellsOf(
 
 async function summarize(config: SpeedConfig, records: CellRecord[]) {
   const cells = records.map((r) => r.output as SpeedCell);
-  const ran = cells.filter((c) => c.msPerStep !== null);
+  const ran = cells.filter((c) => c.msPerStep !== null && !c.model.startsWith("sam_ann_full"));
+  const full = cells.filter((c) => c.model.startsWith("sam_ann_full"));
   const rows = ran.map((c) => ({ model: c.model, N: c.N, msPerStep: c.msPerStep! }));
   const at = (model: string, N: number) =>
     ran.find((c) => c.model === model && c.N === N)?.msPerStep ?? null;
@@ -258,7 +336,7 @@ async function summarize(config: SpeedConfig, records: CellRecord[]) {
   const maxDenseN = ntmPts.length ? Math.max(...ntmPts.map((p) => p.N)) : null;
   const annMax = at("sam_ann", N1M), linMax = at("sam_linear", N1M);
   const ntmAtMax = annMax !== null || linMax !== null ? extrapolateLinear(ntmPts, N1M) : null;
-  const recalls = cells.filter((c) => typeof c.recallAtK === "number");
+  const recalls = ran.filter((c) => typeof c.recallAtK === "number");
   const modes = cells.filter((c) => c.model === "sam_ann_update_modes");
   const metrics: Record<string, Json> = {
     rows,
@@ -292,6 +370,16 @@ async function summarize(config: SpeedConfig, records: CellRecord[]) {
       N: c.N,
       ...(c.indexMsPerStep as Record<string, number>),
     })),
+    annFullIndex: full.map((c) => ({
+      mode: c.model === "sam_ann_full_eager" ? "eager" : "deferred",
+      N: c.N,
+      msPerStep: c.msPerStep!,
+      recallAtK: c.recallAtK as number,
+      buildSeconds: c.buildSeconds as number,
+      relinksPerStep: c.relinksPerStep as number,
+      relinkMsPerStep: c.relinkMsPerStep as number,
+      searchMsPerStep: c.searchMsPerStep as number,
+    })),
     annUpdateModes: modes.map((c) => ({
       N: c.N,
       steps: c.steps,
@@ -307,7 +395,16 @@ async function summarize(config: SpeedConfig, records: CellRecord[]) {
   for (const r of rows) metrics[`msPerStep_${r.model}_N${r.N}`] = r.msPerStep;
   const svg = await linePlot({
     title: `Figure 1a: forward+backward time per step (batch ${config.batch})`,
-    data: rows,
+    data: [
+      ...rows,
+      ...full.map((c) => ({
+        model: c.model === "sam_ann_full"
+          ? "sam_ann (full memory)"
+          : "sam_ann (full, eager re-link)",
+        N: c.N,
+        msPerStep: c.msPerStep!,
+      })),
+    ],
     x: { field: "N", title: "memory words N", log: true },
     y: { field: "msPerStep", title: "wall time per step (ms)", log: true },
     color: "model",
@@ -330,7 +427,7 @@ async function summarize(config: SpeedConfig, records: CellRecord[]) {
 /** Figure 1a speed benchmark. */
 export const experiment: Experiment<SpeedConfig> = {
   id: "figure1a_speed",
-  version: 1,
+  version: 2,
   title: "Speed: forward+backward time per step vs memory size",
   reproduces: "Figure 1a",
   profiles: { smoke, default: defaults, paper },
