@@ -104,6 +104,7 @@ export function splitWalk(
   f: Column,
   fShift: number,
   g: Column,
+  _cutoff = Infinity,
 ): [number, number] {
   if (lo > hi) return [Infinity, 0];
   const fv = f.v;
@@ -120,14 +121,14 @@ export function splitWalk(
 }
 
 /** Leaves of the branch and bound at most this wide are scanned directly. */
-const LEAF = 8;
+const LEAF = 16;
 
 /**
  * Exact split minimum by branch and bound. On `[a, b]` the sum is bounded below from the
  * minimum and maximum increments of `f` and `g` over the ranges the interval touches (range
  * min/max queries): by `a + f(a−s) + g(n−b) + (b−a)·min(1 + min Δf, min Δg)`, and by linear
  * extrapolation from either end point. Intervals whose bound is not below the incumbent are
- * pruned; the incumbent starts at `hint`.
+ * pruned; the incumbent starts at `hint` (or `cutoff`, the cost of another move, if lower).
  *
  * @returns `[cost, y]`, or `[Infinity, 0]` when `lo > hi`
  */
@@ -139,12 +140,17 @@ export function splitMin(
   f: Column,
   fShift: number,
   g: Column,
+  cutoff = Infinity,
 ): [number, number] {
   if (lo > hi) return [Infinity, 0];
   const fv = f.v;
   const gv = g.v;
   let at = Math.min(Math.max(hint, lo), hi);
   let best = at + fv[at - fShift]! + gv[n - at]!;
+  // Prune against the better of this family's incumbent and the caller's (another move's) cost:
+  // if nothing here beats `cutoff`, the returned cost may not be this family's minimum, but it
+  // is ≥ cutoff, so the caller's overall minimum is still exact.
+  let bound = Math.min(best, cutoff);
   const stack = [lo, hi];
   while (stack.length > 0) {
     const b = stack.pop()!;
@@ -152,8 +158,8 @@ export function splitMin(
     if (b - a < LEAF) {
       for (let y = a; y <= b; y++) {
         const v = y + fv[y - fShift]! + gv[n - y]!;
-        if (v < best) {
-          best = v;
+        if (v < bound) {
+          best = bound = v;
           at = y;
         }
       }
@@ -169,7 +175,7 @@ export function splitMin(
     const lb1 = a + fv[a - fShift]! + gv[n - b]! + w * Math.min(1 + mf, mg);
     const lb2 = a + fv[a - fShift]! + gv[n - a]! + w * Math.min(0, 1 + mf - Mg); // from y = a
     const lb3 = b + fv[b - fShift]! + gv[n - b]! + w * Math.min(0, mg - 1 - Mf); // from y = b
-    if (Math.max(lb1, lb2, lb3) >= best) continue;
+    if (Math.max(lb1, lb2, lb3) >= bound) continue;
     const mid = (a + b) >> 1;
     stack.push(mid + 1, b, a, mid); // left half is popped first
   }

@@ -157,27 +157,46 @@ export class CostTable {
       for (let n = 1; n <= t; n++) {
         let best = n + v[n - 1]!;
         let bestCode = n * 4 + MoveKind.None;
+        if (dropRight) {
+          const q = 1 + dropRight[n - 1]!;
+          if (q < best) {
+            best = q;
+            bestCode = 4 + MoveKind.InternalDropStart;
+          }
+        }
+        // Lower bound: the floor, and C(n−1) + 1 (dropping step n from a policy saves ≥ 1 op).
+        // When a cheap candidate (the previous row's splits) reaches it, skip the searches.
+        const lb = Math.max(floor(n), v[n - 1]! + 1);
         if (hidPrev && n >= 2) {
-          const [q, y] = split(1, n - 1, n, yh, col, 0, hidPrev);
-          yh = y;
+          const y = Math.min(yh, n - 1);
+          const q = y + hidPrev.v[n - y]! + v[y]!;
           if (q < best) {
             best = q;
             bestCode = y * 4 + MoveKind.Hidden;
           }
         }
         if (intRight && n >= yLo) {
-          const [q, y] = split(yLo, n, n, yi, col, 1, intRight);
-          yi = y;
+          const y = Math.min(Math.max(yi, yLo), n);
+          const q = y + intRight.v[n - y]! + v[y - 1]!;
           if (q < best) {
             best = q;
             bestCode = y * 4 + MoveKind.Internal;
           }
         }
-        if (dropRight) {
-          const q = 1 + dropRight[n - 1]!;
+        if (hidPrev && n >= 2 && best > lb) {
+          const [q, y] = split(1, n - 1, n, yh, col, 0, hidPrev, best);
+          yh = y;
           if (q < best) {
             best = q;
-            bestCode = 4 + MoveKind.InternalDropStart;
+            bestCode = y * 4 + MoveKind.Hidden;
+          }
+        }
+        if (intRight && n >= yLo && best > lb) {
+          const [q, y] = split(yLo, n, n, yi, col, 1, intRight, best);
+          yi = y;
+          if (q < best) {
+            best = q;
+            bestCode = y * 4 + MoveKind.Internal;
           }
         }
         col.set(n, best);
@@ -213,7 +232,7 @@ export class CostTable {
       let best = n + v[n - 1]!;
       let bestCode = n * 4 + MoveKind.None;
       if (aRight && n >= 2) {
-        const [q, y] = split(1, n - 1, n, yh, col, 0, aRight);
+        const [q, y] = split(1, n - 1, n, yh, col, 0, aRight, best);
         yh = y;
         if (q < best) {
           best = q;
@@ -221,7 +240,7 @@ export class CostTable {
         }
       }
       if (bRight) {
-        const [q, y] = split(1, n, n, yi, col, 1, bRight);
+        const [q, y] = split(1, n, n, yi, col, 1, bRight, best);
         yi = y;
         if (q < best) {
           best = q;
