@@ -398,9 +398,7 @@ async function summarize(config: SpeedConfig, records: CellRecord[]) {
     data: [
       ...rows,
       ...full.map((c) => ({
-        model: c.model === "sam_ann_full"
-          ? "sam_ann (full memory)"
-          : "sam_ann (full, eager re-link)",
+        model: c.model,
         N: c.N,
         msPerStep: c.msPerStep!,
       })),
