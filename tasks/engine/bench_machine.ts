@@ -16,7 +16,7 @@ export interface MachineInfo {
   flopsPerCycle: number;
   /** cpuMHz · flopsPerCycle / 1000, GFLOP/s; null when the clock is unknown. */
   fp32PeakGflopsOneCore: number | null;
-  /** How the peak was derived, in words. */
+  /** How the peak was derived, in words (a lower bound where the CPU boosts above cpu MHz). */
   peakBasis: string;
   /** Peak of WebAssembly SIMD128 on one core: 4 lanes, 2 mul + 2 add pipes. */
   wasmSimdPeakGflopsOneCore: number | null;
@@ -74,7 +74,8 @@ export interface PeerRun {
 }
 
 /**
- * Runs tasks/engine/bench_torch.py with the first Python that imports torch
+ * Runs tasks/engine/bench_torch.py on `threads` threads (torch, OpenMP, OpenBLAS and MKL pools
+ * all pinned) with the first Python that imports torch
  * (`$ENGINE_BENCH_PYTHON`, /usr/bin/python3, python3). Returns null plus the reason when none.
  */
 export async function runTorchPeer(
@@ -88,8 +89,12 @@ export async function runTorchPeer(
   for (const py of candidates) {
     let out: Deno.CommandOutput;
     try {
+      // Pin every thread pool: Debian's torch leaves BLAS calls to OpenBLAS, whose pthread
+      // build otherwise uses all cores even when torch.get_num_threads() is 1.
+      const n = String(threads);
       out = await new Deno.Command(py, {
         args: [script, JSON.stringify({ threads, reps })],
+        env: { OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n },
         stdout: "piped",
         stderr: "piped",
       }).output();
