@@ -92,9 +92,15 @@ export function sharedLog2(t: number): Uint8Array {
 }
 
 /**
+ * The split of the last {@link splitWalk} / {@link splitMin} call (returned through a module
+ * variable so that the per-cell search allocates nothing).
+ */
+export let splitY = 0;
+
+/**
  * Walk the split from `hint` while the next split is no worse (unimodal case).
  *
- * @returns `[cost, y]`, or `[Infinity, 0]` when `lo > hi`
+ * @returns the cost (`Infinity` when `lo > hi`); the split is in {@link splitY}
  */
 export function splitWalk(
   lo: number,
@@ -105,8 +111,11 @@ export function splitWalk(
   fShift: number,
   g: Column,
   _cutoff = Infinity,
-): [number, number] {
-  if (lo > hi) return [Infinity, 0];
+): number {
+  if (lo > hi) {
+    splitY = 0;
+    return Infinity;
+  }
   const fv = f.v;
   const gv = g.v;
   let y = Math.min(Math.max(hint, lo), hi);
@@ -117,20 +126,28 @@ export function splitWalk(
     best = v;
     y++;
   }
-  return [best, y];
+  splitY = y;
+  return best;
 }
 
 /** Leaves of the branch and bound at most this wide are scanned directly. */
-const LEAF = 16;
+const LEAF = 32;
+/** Longest local walk from the hint before the branch and bound takes over. */
+const WALK = 48;
+/** Interval stack of {@link splitMin} (depth ≤ 2·log2(t) intervals). */
+const stack = new Int32Array(512);
 
 /**
- * Exact split minimum by branch and bound. On `[a, b]` the sum is bounded below from the
- * minimum and maximum increments of `f` and `g` over the ranges the interval touches (range
- * min/max queries): by `a + f(a−s) + g(n−b) + (b−a)·min(1 + min Δf, min Δg)`, and by linear
- * extrapolation from either end point. Intervals whose bound is not below the incumbent are
- * pruned; the incumbent starts at `hint` (or `cutoff`, the cost of another move, if lower).
+ * Exact split minimum by branch and bound. First it walks from `hint` to a local minimum `y0`
+ * (at most {@link WALK} steps) and takes it as the incumbent; the intervals left and right of
+ * `y0` are then searched. On `[a, b]` the sum is bounded below from the minimum and maximum
+ * increments of `f` and `g` over the ranges the interval touches (range min/max queries): by
+ * `a + f(a−s) + g(n−b) + (b−a)·min(1 + min Δf, min Δg)`, and by linear extrapolation from
+ * either end point. Intervals whose bound is not below the incumbent (or `cutoff`, the cost of
+ * another move, if lower) are pruned. Next to a local minimum of a near-convex sum the
+ * extrapolation bound usually prunes each side at once, so most calls visit two nodes.
  *
- * @returns `[cost, y]`, or `[Infinity, 0]` when `lo > hi`
+ * @returns the cost (`Infinity` when `lo > hi`); the split is in {@link splitY}
  */
 export function splitMin(
   lo: number,
@@ -141,20 +158,43 @@ export function splitMin(
   fShift: number,
   g: Column,
   cutoff = Infinity,
-): [number, number] {
-  if (lo > hi) return [Infinity, 0];
+): number {
+  if (lo > hi) {
+    splitY = 0;
+    return Infinity;
+  }
   const fv = f.v;
   const gv = g.v;
   let at = Math.min(Math.max(hint, lo), hi);
   let best = at + fv[at - fShift]! + gv[n - at]!;
+  for (let s = 0; s < WALK && at < hi; s++) {
+    const v = at + 1 + fv[at + 1 - fShift]! + gv[n - at - 1]!;
+    if (v > best) break;
+    best = v;
+    at++;
+  }
+  for (let s = 0; s < WALK && at > lo; s++) {
+    const v = at - 1 + fv[at - 1 - fShift]! + gv[n - at + 1]!;
+    if (v >= best) break;
+    best = v;
+    at--;
+  }
   // Prune against the better of this family's incumbent and the caller's (another move's) cost:
   // if nothing here beats `cutoff`, the returned cost may not be this family's minimum, but it
   // is ≥ cutoff, so the caller's overall minimum is still exact.
   let bound = Math.min(best, cutoff);
-  const stack = [lo, hi];
-  while (stack.length > 0) {
-    const b = stack.pop()!;
-    const a = stack.pop()!;
+  let sp = 0;
+  if (at < hi) {
+    stack[sp++] = at + 1;
+    stack[sp++] = hi;
+  }
+  if (at > lo) {
+    stack[sp++] = lo;
+    stack[sp++] = at - 1;
+  }
+  while (sp > 0) {
+    const b = stack[--sp]!;
+    const a = stack[--sp]!;
     if (b - a < LEAF) {
       for (let y = a; y <= b; y++) {
         const v = y + fv[y - fShift]! + gv[n - y]!;
@@ -177,7 +217,11 @@ export function splitMin(
     const lb3 = b + fv[b - fShift]! + gv[n - b]! + w * Math.min(0, mg - 1 - Mf); // from y = b
     if (Math.max(lb1, lb2, lb3) >= bound) continue;
     const mid = (a + b) >> 1;
-    stack.push(mid + 1, b, a, mid); // left half is popped first
+    stack[sp++] = mid + 1;
+    stack[sp++] = b;
+    stack[sp++] = a;
+    stack[sp++] = mid; // left half is popped first
   }
-  return [best, at];
+  splitY = at;
+  return best;
 }

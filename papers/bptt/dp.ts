@@ -18,16 +18,36 @@
  * - `B`: none `t + B(t−1,k)`; hidden `y + A(t−y,k) + B(y,k)`; internal `y + B(t−y,k−α) + B(y−1,k)`
  * The paper form is the same recursion with `B(t,f) := C(t,f+1)` and no y=1 special case.
  *
- * Complexity: columns `k = 1..K` (K = min(m, the first k where every row sits at its floor)),
- * each filled in O(t) amortised by walking the optimal split monotonically with `t` (the split
- * cost is unimodal in y and its argmin is non-decreasing in t; the tests check the result against
- * a full O(t²m) scan and an exhaustive schedule search). Total O(t·K) time and memory.
+ * Lower bound and closed form (ISM and MSM). With `f` free units besides the start state,
+ * `G(n, f) = 2n − min(n, ⌊f/α⌋ + 1)`: every step but the `⌊f/α⌋ + 1` whose internal states can
+ * be held (the last one in the register) is run twice. `G` bounds every table from below
+ * (paper `C(n, k) ≥ G(n, k − 1)`, exact `A(n, k) ≥ G(n, k)` and `B(n, k) ≥ G(n, k)`): each move's
+ * cost with `G` in place of its sub-costs is ≥ `G`, so induction on `n` carries the bound (the
+ * tests check it on every cell of full tables). The move "store `I_1`" (`1 + C(n−1, k−α)`, the
+ * exact form's drop-start move, and `B`'s internal y = 1) turns a column `k − α` that equals `G`
+ * in every row into a column `k` that does, so once `α` consecutive columns (of `B` in the exact
+ * form; one column of the ISM residue class) sit at `G`, every higher column is `G` itself and
+ * is not stored. At t = 10,000 and α = 5 that happens near k ≈ 650, so any larger budget costs
+ * as much as k ≈ 650.
+ *
+ * Complexity: columns `k = 1..K` (K = min(m, the closure column above)), each with O(t) rows.
+ * A cell first tries cheap candidates (the previous row's splits, `I_1`); if one reaches the
+ * lower bound `max(floor, C(n−1) + 1, G)`, it is exact and the search is skipped. Otherwise HSM
+ * and ISM walk the optimal split monotonically with `t` (their split cost is unimodal in y), and
+ * MSM runs an exact branch and bound that starts at the local minimum next to the previous
+ * row's split (its split cost has several local minima). The tests compare the result with a
+ * full O(t²m) scan and an exhaustive schedule search.
  *
  * @module
  */
 
 import type { Strategy } from "./policy.ts";
-import { Column, sharedLog2, splitMin, splitWalk } from "./_split.ts";
+import { Column, sharedLog2, splitMin, splitWalk, splitY } from "./_split.ts";
+
+/** `G(n, f) = 2n − min(n, ⌊f/α⌋ + 1)`: the lower bound and closed form (see the module doc). */
+export function closedForm(n: number, f: number, alpha: number): number {
+  return 2 * n - Math.min(n, Math.floor(f / alpha) + 1);
+}
 
 /** Kind of the first move of a subproblem. */
 export const enum MoveKind {
@@ -64,8 +84,13 @@ export class CostTable {
   readonly t: number;
   readonly m: number;
   readonly options: Required<DpOptions>;
-  /** Last computed column; columns above it equal it (every row at its floor). */
+  /**
+   * Last stored column. Above it every column equals the one at `kMax` (HSM: every row at its
+   * floor) or, when {@link closedAbove}, the closed form `G` (ISM/MSM).
+   */
   readonly kMax: number;
+  /** ISM/MSM: the columns above `kMax` are the closed form `G` (see the module doc). */
+  closedAbove = false;
   #a: Column[] = [];
   #aCode: Int32Array[] = [];
   #b: Column[] = [];
@@ -80,6 +105,9 @@ export class CostTable {
 
   /** `A(n, k)` (paper `C(n, k)`), k ≥ 1. */
   costA(n: number, k: number): number {
+    if (k > this.kMax && this.closedAbove) {
+      return closedForm(n, this.options.exact ? k : k - 1, this.options.alpha);
+    }
     const col = this.#a[Math.min(k, this.kMax)];
     if (!col) throw new RangeError(`column k = ${k} was not filled (use { sweep: true })`);
     return col.v[n]!;
@@ -87,16 +115,24 @@ export class CostTable {
 
   /** `B(n, k)`, k ≥ 0 (paper form: `C(n, k + 1)`). */
   costB(n: number, k: number): number {
-    if (this.options.exact) return this.#b[Math.min(k, this.kMax)]!.v[n]!;
-    return this.costA(n, k + 1);
+    if (!this.options.exact) return this.costA(n, k + 1);
+    if (k > this.kMax && this.closedAbove) return closedForm(n, k, this.options.alpha);
+    return this.#b[Math.min(k, this.kMax)]!.v[n]!;
   }
 
   /** First move of subproblem `(n, k)` of table A or B: kind and split `y`. */
   move(table: "A" | "B", n: number, k: number): { kind: MoveKind; y: number } {
+    const { exact } = this.options;
+    const kk = table === "B" && !exact ? k + 1 : k;
+    if (kk > this.kMax && this.closedAbove) {
+      // Closed form: "store I_1" reaches G (see the module doc).
+      if (n <= 1) return { kind: MoveKind.None, y: n };
+      const kind = exact && table === "A" ? MoveKind.InternalDropStart : MoveKind.Internal;
+      return { kind, y: 1 };
+    }
     let code: number;
-    if (table === "A") code = this.#aCode[Math.min(k, this.kMax)]![n]!;
-    else if (this.options.exact) code = this.#bCode[Math.min(k, this.kMax)]![n]!;
-    else code = this.#aCode[Math.min(k + 1, this.kMax)]![n]!;
+    if (table === "A" || !exact) code = this.#aCode[Math.min(kk, this.kMax)]![n]!;
+    else code = this.#bCode[Math.min(k, this.kMax)]![n]!;
     return { kind: (code & 3) as MoveKind, y: code >> 2 };
   }
 
@@ -113,6 +149,8 @@ export class CostTable {
     const int = kind !== "hsm";
     const split = kind === "msm" ? splitMin : splitWalk;
     const floor = (n: number) => (kind === "hsm" ? Math.max(0, 2 * n - 1) : n);
+    // Free units of column k besides the start slot: the argument of G.
+    const free = exact ? 0 : -1;
     const release = (k: number) => {
       // Columns below k − α − 1 are never searched again.
       const old = k - alpha - 2;
@@ -138,6 +176,9 @@ export class CostTable {
     // Paper-form ISM only ever reads columns k, k − α, k − 2α, ...: fill just m's residue class.
     const stride = kind === "ism" && !exact && !this.options.sweep ? alpha : 1;
     const k0 = stride > 1 ? ((m - 1) % alpha) + 1 : 1;
+    // Closure: this many consecutive columns (of B in the exact form) at G close the table.
+    const closeRun = stride > 1 ? 1 : alpha;
+    let run = 0;
     for (let k = k0;; k += stride) {
       const col = newColumn();
       const v = col.v;
@@ -151,9 +192,11 @@ export class CostTable {
         : (k - alpha >= 1 ? this.#a[k - alpha]! : null);
       const dropRight = int && exact && k - alpha >= 0 ? this.#b[k - alpha]!.v : null;
       const yLo = exact ? 2 : 1; // exact y=1 is the separate "drop start" move
+      const g1 = int ? Math.floor((k + free) / alpha) + 1 : 0; // G(n) = 2n − min(n, g1)
       let yh = 1;
       let yi = yLo;
       let saturated = true;
+      let closed = int;
       for (let n = 1; n <= t; n++) {
         let best = n + v[n - 1]!;
         let bestCode = n * 4 + MoveKind.None;
@@ -164,10 +207,18 @@ export class CostTable {
             bestCode = 4 + MoveKind.InternalDropStart;
           }
         }
-        // Lower bound: the floor, and C(n−1) + 1 (dropping step n from a policy saves ≥ 1 op).
-        // When a cheap candidate (the previous row's splits) reaches it, skip the searches.
-        const lb = Math.max(floor(n), v[n - 1]! + 1);
-        if (hidPrev && n >= 2) {
+        // Lower bound: the floor, C(n−1) + 1 (dropping step n from a policy saves ≥ 1 op) and
+        // G. When a cheap candidate reaches it, the cell is exact without a search.
+        const gn = int ? 2 * n - Math.min(n, g1) : 0;
+        const lb = Math.max(floor(n), v[n - 1]! + 1, gn);
+        if (intRight && !exact && best > lb) {
+          const q = 1 + intRight.v[n - 1]!; // store I_1
+          if (q < best) {
+            best = q;
+            bestCode = 4 + MoveKind.Internal;
+          }
+        }
+        if (hidPrev && n >= 2 && best > lb) {
           const y = Math.min(yh, n - 1);
           const q = y + hidPrev.v[n - y]! + v[y]!;
           if (q < best) {
@@ -175,7 +226,7 @@ export class CostTable {
             bestCode = y * 4 + MoveKind.Hidden;
           }
         }
-        if (intRight && n >= yLo) {
+        if (intRight && n >= yLo && best > lb) {
           const y = Math.min(Math.max(yi, yLo), n);
           const q = y + intRight.v[n - y]! + v[y - 1]!;
           if (q < best) {
@@ -184,41 +235,47 @@ export class CostTable {
           }
         }
         if (hidPrev && n >= 2 && best > lb) {
-          const [q, y] = split(1, n - 1, n, yh, col, 0, hidPrev, best);
-          yh = y;
+          const q = split(1, n - 1, n, yh, col, 0, hidPrev, best);
+          yh = splitY;
           if (q < best) {
             best = q;
-            bestCode = y * 4 + MoveKind.Hidden;
+            bestCode = yh * 4 + MoveKind.Hidden;
           }
         }
         if (intRight && n >= yLo && best > lb) {
-          const [q, y] = split(yLo, n, n, yi, col, 1, intRight, best);
-          yi = y;
+          const q = split(yLo, n, n, yi, col, 1, intRight, best);
+          yi = splitY;
           if (q < best) {
             best = q;
-            bestCode = y * 4 + MoveKind.Internal;
+            bestCode = yi * 4 + MoveKind.Internal;
           }
         }
         col.set(n, best);
         code[n] = bestCode;
         if (best !== floor(n)) saturated = false;
+        if (best !== gn) closed = false;
       }
       this.#a[k] = col;
       this.#aCode[k] = code;
-      if (exact) this.#fillB(k, newColumn, split, hid, int);
+      if (exact) closed = this.#fillB(k, newColumn, split, hid, int);
       release(k);
-      if (k + stride > m || saturated) return k;
+      run = closed ? run + 1 : 0;
+      if (run >= closeRun) {
+        this.closedAbove = true;
+        return k;
+      }
+      if (k + stride > m || (saturated && !int)) return k;
     }
   }
 
-  /** Exact form: column k of B (needs A[k] and B[k−α]). */
+  /** Exact form: column k of B (needs A[k] and B[k−α]). Returns whether it equals G. */
   #fillB(
     k: number,
     newColumn: () => Column,
     split: typeof splitMin,
     hid: boolean,
     int: boolean,
-  ): void {
+  ): boolean {
     const { t } = this;
     const { alpha } = this.options;
     const col = newColumn();
@@ -226,31 +283,60 @@ export class CostTable {
     const code = new Int32Array(t + 1);
     const aRight = hid ? this.#a[k]! : null;
     const bRight = int && k - alpha >= 0 ? this.#b[k - alpha]! : null;
+    const g1 = Math.floor(k / alpha) + 1;
+    let closed = int;
     let yh = 1;
     let yi = 1;
     for (let n = 1; n <= t; n++) {
       let best = n + v[n - 1]!;
       let bestCode = n * 4 + MoveKind.None;
-      if (aRight && n >= 2) {
-        const [q, y] = split(1, n - 1, n, yh, col, 0, aRight, best);
-        yh = y;
+      const gn = int ? 2 * n - Math.min(n, g1) : 0;
+      const lb = Math.max(n, v[n - 1]! + 1, gn);
+      if (bRight && best > lb) {
+        const q = 1 + bRight.v[n - 1]!; // store I_1
+        if (q < best) {
+          best = q;
+          bestCode = 4 + MoveKind.Internal;
+        }
+      }
+      if (aRight && n >= 2 && best > lb) {
+        const y = Math.min(yh, n - 1);
+        const q = y + aRight.v[n - y]! + v[y]!;
         if (q < best) {
           best = q;
           bestCode = y * 4 + MoveKind.Hidden;
         }
       }
-      if (bRight) {
-        const [q, y] = split(1, n, n, yi, col, 1, bRight, best);
-        yi = y;
+      if (bRight && best > lb) {
+        const y = Math.min(yi, n);
+        const q = y + bRight.v[n - y]! + v[y - 1]!;
         if (q < best) {
           best = q;
           bestCode = y * 4 + MoveKind.Internal;
         }
       }
+      if (aRight && n >= 2 && best > lb) {
+        const q = split(1, n - 1, n, yh, col, 0, aRight, best);
+        yh = splitY;
+        if (q < best) {
+          best = q;
+          bestCode = yh * 4 + MoveKind.Hidden;
+        }
+      }
+      if (bRight && best > lb) {
+        const q = split(1, n, n, yi, col, 1, bRight, best);
+        yi = splitY;
+        if (q < best) {
+          best = q;
+          bestCode = yi * 4 + MoveKind.Internal;
+        }
+      }
       col.set(n, best);
       code[n] = bestCode;
+      if (best !== gn) closed = false;
     }
     this.#b.push(col);
     this.#bCode.push(code);
+    return closed;
   }
 }

@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { Rng } from "../../tasks/harness/rng.ts";
+import { closedForm, CostTable } from "./dp.ts";
+import { fullScan } from "./_full_scan.ts";
+import { plan } from "./plan.ts";
+import { simulate } from "./simulate.ts";
+
+Deno.test("closedForm() G bounds every cell of full tables from below (paper, exact A and B)", () => {
+  const t = 60;
+  for (const alpha of [1, 2, 3, 5, 10]) {
+    const M = alpha * (t - 1) + 2;
+    const paper = new CostTable(t, M, { strategy: "msm", alpha, sweep: true });
+    const exact = new CostTable(t, M, { strategy: "msm", alpha, exact: true, sweep: true });
+    const ism = new CostTable(t, M, { strategy: "ism", alpha, sweep: true });
+    for (let k = 1; k <= M; k++) {
+      for (let n = 1; n <= t; n++) {
+        const g = closedForm(n, k - 1, alpha);
+        assert.ok(paper.costA(n, k) >= g, `paper α=${alpha} n=${n} k=${k}`);
+        assert.ok(ism.costA(n, k) >= g, `ism α=${alpha} n=${n} k=${k}`);
+        assert.ok(exact.costA(n, k) >= closedForm(n, k, alpha), `exact A α=${alpha} n=${n} k=${k}`);
+        assert.ok(exact.costB(n, k) >= closedForm(n, k, alpha), `exact B α=${alpha} n=${n} k=${k}`);
+      }
+    }
+  }
+});
+
+Deno.test("the fast MSM/ISM tables equal the full scan on random (t ≤ 300, m, α ≤ 10), both forms", () => {
+  const rng = new Rng(20261126);
+  let closedSeen = 0;
+  for (let trial = 0; trial < 24; trial++) {
+    const alpha = 1 + rng.int(10);
+    const t = 1 + rng.int(300);
+    // Budgets up to past the closure column (≈ 2–3× the ≤ 2t threshold), capped for speed.
+    const m = 1 + rng.int(Math.min(alpha * (t - 1) + 1, 300));
+    const exact = rng.next() < 0.5;
+    const strategy = rng.next() < 0.8 ? "msm" : "ism";
+    const ref = fullScan(t, m, alpha, strategy, exact);
+    const table = new CostTable(t, m, { strategy, alpha, exact, sweep: true });
+    if (table.closedAbove && table.kMax < m) closedSeen++;
+    const where = `${strategy} t=${t} m=${m} α=${alpha} exact=${exact}`;
+    for (let k = 1; k <= m; k++) {
+      for (let n = 1; n <= t; n++) {
+        if (table.costA(n, k) !== ref[k]![n]) {
+          assert.fail(`${where} n=${n} k=${k}: ${table.costA(n, k)} vs ${ref[k]![n]}`);
+        }
+      }
+    }
+    // The planner's own table and its policy (closed-form columns included) replay at the cost.
+    const p = plan({ t, memory: m, strategy, alpha, exact });
+    assert.equal(p.cost, ref[m]![t], where);
+    assert.equal(simulate(p.ops, { t, memory: m, alpha }).forwardOps, ref[m]![t], where);
+  }
+  assert.ok(closedSeen >= 3, `closed-form columns exercised in only ${closedSeen} trials`);
+});
+
+Deno.test("the table stops at the closure column and recovers closed-form policies at t = 2000", () => {
+  const table = new CostTable(2000, 9000, { strategy: "msm", alpha: 5 });
+  assert.ok(table.closedAbove);
+  assert.ok(table.kMax < 400, `closure at k = ${table.kMax}`);
+  // Large budgets: MSM costs exactly 2t − ⌈m/α⌉ (the notes' 2 − (m/α)/t per step).
+  for (const m of [1000, 5000, 9000]) {
+    const p = plan({ t: 2000, memory: m, strategy: "msm", alpha: 5 });
+    assert.equal(p.cost, Math.max(2000, 4000 - Math.ceil(m / 5)));
+    assert.ok(p.peakMemory <= m);
+  }
+});
