@@ -24,7 +24,7 @@ type ConceptualConfig = ElboConfig & {
 const base = elboProfiles(600);
 const profiles = {
   smoke: { ...base.smoke, testImages: 64, gridImages: 4 },
-  default: { ...base.default, testImages: 2000, gridImages: 10 },
+  default: { ...base.default, testImages: 10000, gridImages: 10 }, // whole test set: it is stored in class blocks
   paper: { ...base.paper, testImages: 10000, gridImages: 10 },
 };
 
@@ -55,7 +55,10 @@ export const experiment: Experiment<ConceptualConfig> = {
     const ev = await evaluate(model, data.test, config.testImages, 104729 * seed);
     const T = model.cfg.iterations, n = config.gridImages;
     const grids: Record<string, number[][]> = {};
-    const x = batchTensor(data.test, Array.from({ length: n }, (_, i) => i));
+    // Grid images spread evenly over the test set (the static binarized test set is stored in
+    // blocks of similar digits, so the first n would all look alike).
+    const stride = Math.floor(data.test.n / n);
+    const x = batchTensor(data.test, Array.from({ length: n }, (_, i) => i * stride));
     for (const variant of ["mean", "sample"] as PriorVariant[]) {
       const rows: Float32Array[] = [...await split(x)];
       for (let k = 0; k <= T; k++) {

@@ -205,7 +205,7 @@ export const experiment: Experiment<RdConfig> = {
         bytes: "whole file",
         bpd: r.bpdTotal,
       })),
-    ].filter((r) => r.bpd <= 3);
+    ].filter((r) => r.bpd > 0 && r.bpd <= 3); // log axis: k = 0 (rate 0) is in the table only
     const figs = [];
     for (
       const [field, title] of [["psnr", "PSNR (dB)"], [
@@ -221,7 +221,7 @@ export const experiment: Experiment<RdConfig> = {
           series: r.series,
           bytes: r.bytes,
         })),
-        x: { field: "bpd", title: "bits per dimension" },
+        x: { field: "bpd", title: "bits per dimension (log)", log: true },
         y: { field, title },
         color: "series",
         dashField: "bytes",
@@ -251,6 +251,20 @@ export const experiment: Experiment<RdConfig> = {
       return row;
     });
     const lossless = rows.find((r) => r.method.includes("lossless"));
+    // Matched-rate comparison at conv DRAW's full rate (all T iterations sent, k = T).
+    const drawMean = lossy.filter((r) => r.method === "conv DRAW (prior mean)");
+    const full = drawMean.length
+      ? drawMean.reduce((a, b) => (b.setting > a.setting ? b : a))
+      : { bpdPayload: NaN, psnr: NaN, ssim: NaN };
+    const codecAt = (m: string, f: "psnr" | "ssim") =>
+      interpolateAt(
+        lossy.filter((r) => r.method === m).map((r) => ({ rate: r.bpdPayload, value: r[f] })),
+        full.bpdPayload,
+      );
+    const codecFloor = (m: string) => {
+      const pts = lossy.filter((r) => r.method === m);
+      return pts.length ? pts.reduce((a, b) => (b.bpdPayload < a.bpdPayload ? b : a)) : null;
+    };
     return {
       metrics: {
         dataset: "fashion_mnist",
@@ -258,6 +272,14 @@ export const experiment: Experiment<RdConfig> = {
         rows: rows as unknown as Json,
         atLevels: atLevels as unknown as Json,
         drawLosslessBitsPerDim: lossless?.bpdPayload ?? null,
+        drawFullRateBitsPerDim: full.bpdPayload,
+        drawFullRatePsnr: full.psnr,
+        drawFullRateSsim: full.ssim,
+        jpegPsnrAtDrawFullRate: codecAt("JPEG", "psnr"),
+        jpegSsimAtDrawFullRate: codecAt("JPEG", "ssim"),
+        j2kPsnrAtDrawFullRate: codecAt("JPEG 2000", "psnr"),
+        jpegFloor: codecFloor("JPEG") as unknown as Json,
+        j2kFloor: codecFloor("JPEG 2000") as unknown as Json,
       },
       figures: figs,
       notes: [
