@@ -14,7 +14,8 @@ Deno.test("spaceToDepth() inverts tf.depthToSpace on every backend", async (t) =
   }
 });
 
-Deno.test("spaceToDepth() matches TensorFlow's element layout", () => {
+Deno.test("spaceToDepth() matches TensorFlow's element layout", async () => {
+  await useBackend("cpu");
   // x[n, h·b + i, w·b + j, c] must land at y[n, h, w, (i·b + j)·C + c].
   const [n, h, w, b, c] = [1, 2, 3, 2, 2];
   const vals = Float32Array.from({ length: n * h * b * w * b * c }, (_, k) => k);
