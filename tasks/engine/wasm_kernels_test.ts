@@ -101,3 +101,19 @@ Deno.test("oneHot with float32 on/off values is correct on every backend", async
     });
   }
 });
+
+Deno.test("clone and same-dtype cast keep their values after the source is disposed on every backend", async (t) => {
+  for (const b of await testBackends()) {
+    await t.step(b, async () => {
+      await useBackend(b);
+      const x = tf.tensor1d([1, 2, 3]);
+      const c = tf.clone(x), k = tf.cast(x, "float32");
+      const before = tf.memory().numTensors;
+      x.dispose();
+      assert.equal(tf.memory().numTensors, before - 1);
+      const [cv, kv] = await readAll([c, k]);
+      assert.deepEqual(Array.from(cv!), [1, 2, 3]);
+      assert.deepEqual(Array.from(kv!), [1, 2, 3]);
+    });
+  }
+});
