@@ -27,7 +27,6 @@ function log2Table(n: number): Uint8Array {
 export class Column {
   readonly v: Values;
   #sp: Int32Array[] | null;
-  #spMax: Int32Array[] | null;
   #lg: Uint8Array | null;
 
   /**
@@ -40,11 +39,9 @@ export class Column {
     this.v = big ? new Float64Array(t + 1) : new Int32Array(t + 1);
     this.#lg = rmq ? (lg ?? log2Table(t)) : null;
     this.#sp = null;
-    this.#spMax = null;
     if (rmq) {
       const levels = this.#lg![t]! + 1;
       this.#sp = Array.from({ length: levels }, (_, j) => new Int32Array(t + 2 - (1 << j)));
-      this.#spMax = Array.from({ length: levels }, (_, j) => new Int32Array(t + 2 - (1 << j)));
     }
   }
 
@@ -53,15 +50,12 @@ export class Column {
     this.v[n] = value;
     const sp = this.#sp;
     if (!sp) return;
-    const mx = this.#spMax!;
     sp[0]![n] = value - this.v[n - 1]!;
-    mx[0]![n] = sp[0]![n]!;
     for (let j = 1; j < sp.length; j++) {
       const start = n - (1 << j) + 1;
       if (start < 1) break;
       const half = start + (1 << (j - 1));
       sp[j]![start] = Math.min(sp[j - 1]![start]!, sp[j - 1]![half]!);
-      mx[j]![start] = Math.max(mx[j - 1]![start]!, mx[j - 1]![half]!);
     }
   }
 
@@ -72,17 +66,9 @@ export class Column {
     return Math.min(sp[l]!, sp[r - (1 << j) + 1]!);
   }
 
-  /** Maximum of `v[i] − v[i−1]` over `l ≤ i ≤ r` (1 ≤ l ≤ r, both already set). */
-  maxInc(l: number, r: number): number {
-    const j = this.#lg![r - l + 1]!;
-    const sp = this.#spMax![j]!;
-    return Math.max(sp[l]!, sp[r - (1 << j) + 1]!);
-  }
-
   /** Free the sparse tables once the column is no longer searched. */
   dropRmq(): void {
     this.#sp = null;
-    this.#spMax = null;
   }
 }
 
@@ -183,6 +169,7 @@ export function splitMin(
   // if nothing here beats `cutoff`, the returned cost may not be this family's minimum, but it
   // is ≥ cutoff, so the caller's overall minimum is still exact.
   let bound = Math.min(best, cutoff);
+  const prev = fv[n - 1]!;
   let sp = 0;
   if (at < hi) {
     stack[sp++] = at + 1;
@@ -195,6 +182,11 @@ export function splitMin(
   while (sp > 0) {
     const b = stack[--sp]!;
     const a = stack[--sp]!;
+    // Shift bounds from row n − 1 (f is the column being filled, so f(n − 1) = C(n − 1) is
+    // the optimum over every move there): the same split y, or y − 1, is a move at n − 1, so
+    // Q_n(y) ≥ C(n−1) + Δg(n − y) (y ≤ hi − 1) and Q_n(y) ≥ C(n−1) + 1 + Δf(y − s) (y − 1 ≥ lo).
+    if (b < hi && prev + g.minInc(n - b, n - a) >= bound) continue;
+    if (a > lo && prev + 1 + f.minInc(a - fShift, b - fShift) >= bound) continue;
     if (b - a < LEAF) {
       for (let y = a; y <= b; y++) {
         const v = y + fv[y - fShift]! + gv[n - y]!;
@@ -205,17 +197,6 @@ export function splitMin(
       }
       continue;
     }
-    // Increments of y + f(y − s) lie in [1 + mf, 1 + Mf] and those of g(n − y) (as y grows,
-    // with sign −) in [−Mg, −mg] over [a, b]. Three lower bounds of the sum on [a, b]:
-    const mf = f.minInc(a + 1 - fShift, b - fShift);
-    const Mf = f.maxInc(a + 1 - fShift, b - fShift);
-    const mg = g.minInc(n - b + 1, n - a);
-    const Mg = g.maxInc(n - b + 1, n - a);
-    const w = b - a;
-    const lb1 = a + fv[a - fShift]! + gv[n - b]! + w * Math.min(1 + mf, mg);
-    const lb2 = a + fv[a - fShift]! + gv[n - a]! + w * Math.min(0, 1 + mf - Mg); // from y = a
-    const lb3 = b + fv[b - fShift]! + gv[n - b]! + w * Math.min(0, mg - 1 - Mf); // from y = b
-    if (Math.max(lb1, lb2, lb3) >= bound) continue;
     const mid = (a + b) >> 1;
     stack[sp++] = mid + 1;
     stack[sp++] = b;

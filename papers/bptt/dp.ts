@@ -43,11 +43,9 @@
 
 import type { Strategy } from "./policy.ts";
 import { Column, sharedLog2, splitMin, splitWalk, splitY } from "./_split.ts";
+import { chainCost, chainSplit, closedForm } from "./_closed.ts";
 
-/** `G(n, f) = 2n − min(n, ⌊f/α⌋ + 1)`: the lower bound and closed form (see the module doc). */
-export function closedForm(n: number, f: number, alpha: number): number {
-  return 2 * n - Math.min(n, Math.floor(f / alpha) + 1);
-}
+export { chainCost, closedForm };
 
 /** Kind of the first move of a subproblem. */
 export const enum MoveKind {
@@ -100,11 +98,30 @@ export class CostTable {
     this.t = t;
     this.m = m;
     this.options = { exact: false, sweep: false, ...options };
+    const { strategy, alpha, exact, sweep } = this.options;
+    // Large budgets: the chain policy reaches the lower bound G, so no table is needed.
+    if (!sweep && strategy !== "hsm" && t >= 1) {
+      const chain = exact
+        ? (t <= 1 ? t : m - alpha < 0 ? Infinity : 1 + chainCost(t - 1, m - alpha, alpha))
+        : chainCost(t, m - 1, alpha);
+      if (chain === closedForm(t, exact ? m : m - 1, alpha)) {
+        this.chain = true;
+        this.kMax = 0;
+        return;
+      }
+    }
     this.kMax = this.#fill();
   }
 
+  /**
+   * The root `(t, m)` is solved by the chain policy of `_closed.ts` at the lower bound `G`; no
+   * table was filled, and only the chain's subproblems can be asked for.
+   */
+  chain = false;
+
   /** `A(n, k)` (paper `C(n, k)`), k ≥ 1. */
   costA(n: number, k: number): number {
+    if (this.chain) return this.#chainCost("A", n, k);
     if (k > this.kMax && this.closedAbove) {
       return closedForm(n, this.options.exact ? k : k - 1, this.options.alpha);
     }
@@ -116,6 +133,7 @@ export class CostTable {
   /** `B(n, k)`, k ≥ 0 (paper form: `C(n, k + 1)`). */
   costB(n: number, k: number): number {
     if (!this.options.exact) return this.costA(n, k + 1);
+    if (this.chain) return this.#chainCost("B", n, k);
     if (k > this.kMax && this.closedAbove) return closedForm(n, k, this.options.alpha);
     return this.#b[Math.min(k, this.kMax)]!.v[n]!;
   }
@@ -124,6 +142,14 @@ export class CostTable {
   move(table: "A" | "B", n: number, k: number): { kind: MoveKind; y: number } {
     const { exact } = this.options;
     const kk = table === "B" && !exact ? k + 1 : k;
+    if (this.chain) {
+      // Paper C(n, k) and exact B(n, k) follow the chain; exact A drops its start, then chains.
+      if (exact && table === "A") {
+        return n <= 1 ? { kind: MoveKind.None, y: n } : { kind: MoveKind.InternalDropStart, y: 1 };
+      }
+      const y = chainSplit(n, exact ? k : kk - 1, this.options.alpha);
+      return y === 0 ? { kind: MoveKind.None, y: n } : { kind: MoveKind.Internal, y };
+    }
     if (kk > this.kMax && this.closedAbove) {
       // Closed form: "store I_1" reaches G (see the module doc).
       if (n <= 1) return { kind: MoveKind.None, y: n };
@@ -134,6 +160,20 @@ export class CostTable {
     if (table === "A" || !exact) code = this.#aCode[Math.min(kk, this.kMax)]![n]!;
     else code = this.#bCode[Math.min(k, this.kMax)]![n]!;
     return { kind: (code & 3) as MoveKind, y: code >> 2 };
+  }
+
+  /** Cost of a subproblem of the chain policy; throws unless the chain reaches G there. */
+  #chainCost(table: "A" | "B", n: number, k: number): number {
+    const { alpha, exact } = this.options;
+    const f = exact ? k : k - 1;
+    let c: number;
+    if (exact && table === "A") {
+      c = n <= 1 ? n : k - alpha < 0 ? Infinity : 1 + chainCost(n - 1, k - alpha, alpha);
+    } else c = chainCost(n, f, alpha);
+    if (c !== closedForm(n, f, alpha)) {
+      throw new RangeError(`(${n}, ${k}) is not solved by the chain policy`);
+    }
+    return c;
   }
 
   #fill(): number {

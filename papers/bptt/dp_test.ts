@@ -27,6 +27,7 @@ Deno.test("closedForm() G bounds every cell of full tables from below (paper, ex
 Deno.test("the fast MSM/ISM tables equal the full scan on random (t ≤ 300, m, α ≤ 10), both forms", () => {
   const rng = new Rng(20261126);
   let closedSeen = 0;
+  let chainSeen = 0;
   for (let trial = 0; trial < 24; trial++) {
     const alpha = 1 + rng.int(10);
     const t = 1 + rng.int(300);
@@ -45,22 +46,30 @@ Deno.test("the fast MSM/ISM tables equal the full scan on random (t ≤ 300, m, 
         }
       }
     }
-    // The planner's own table and its policy (closed-form columns included) replay at the cost.
+    // The planner's own table (the chain policy or closed-form columns included) and its policy
+    // replay at the cost.
+    if (new CostTable(t, m, { strategy, alpha, exact }).chain) chainSeen++;
     const p = plan({ t, memory: m, strategy, alpha, exact });
     assert.equal(p.cost, ref[m]![t], where);
     assert.equal(simulate(p.ops, { t, memory: m, alpha }).forwardOps, ref[m]![t], where);
   }
   assert.ok(closedSeen >= 3, `closed-form columns exercised in only ${closedSeen} trials`);
+  assert.ok(chainSeen >= 3, `chain policy exercised in only ${chainSeen} trials`);
 });
 
-Deno.test("the table stops at the closure column and recovers closed-form policies at t = 2000", () => {
-  const table = new CostTable(2000, 9000, { strategy: "msm", alpha: 5 });
-  assert.ok(table.closedAbove);
-  assert.ok(table.kMax < 400, `closure at k = ${table.kMax}`);
-  // Large budgets: MSM costs exactly 2t − ⌈m/α⌉ (the notes' 2 − (m/α)/t per step).
-  for (const m of [1000, 5000, 9000]) {
-    const p = plan({ t: 2000, memory: m, strategy: "msm", alpha: 5 });
-    assert.equal(p.cost, Math.max(2000, 4000 - Math.ceil(m / 5)));
-    assert.ok(p.peakMemory <= m);
+Deno.test("a full sweep stops at the closure column; larger budgets use the chain policy", () => {
+  for (const exact of [false, true]) {
+    const t = 800;
+    const table = new CostTable(t, 4000, { strategy: "msm", alpha: 5, exact, sweep: true });
+    assert.ok(table.closedAbove && table.kMax < 250, `closure at k = ${table.kMax}`);
+    for (const m of [300, 1000, 4000]) {
+      assert.ok(new CostTable(t, m, { strategy: "msm", alpha: 5, exact }).chain, `m = ${m}`);
+      const p = plan({ t, memory: m, strategy: "msm", alpha: 5, exact });
+      // Large budgets: 2t − ⌈m/α⌉ (paper form; the notes' 2 − (m/α)/t per step), 2t − ⌊m/α⌋ − 1.
+      const closed = exact ? 2 * t - Math.floor(m / 5) - 1 : 2 * t - Math.ceil(m / 5);
+      assert.equal(p.cost, Math.max(t, closed), `exact=${exact} m=${m}`);
+      assert.equal(p.cost, table.costA(t, m));
+      assert.ok(p.peakMemory <= m);
+    }
   }
 });
