@@ -22,53 +22,71 @@ function log2Table(n: number): Uint8Array {
 
 /**
  * A cost column `v[0..t]` filled in order of `n`, with an optional online sparse table over its
- * increments `v[i] − v[i−1]` (O(log t) per append, O(1) range-minimum query).
+ * increments `v[i] − v[i−1]` (O(log t) per append, O(1) range-minimum query). The sparse table
+ * is one flat buffer, level `j` at offset `j·(t + 2)`; {@link dropRmq} hands it back for reuse.
  */
 export class Column {
   readonly v: Values;
-  #sp: Int32Array[] | null;
+  #sp: Int32Array | null;
   #lg: Uint8Array | null;
+  #stride: number;
+  #levels: number;
 
   /**
    * @param t longest length
    * @param big use Float64 values (costs ≥ 2^31)
    * @param rmq keep the sparse table of increments (for {@link splitMin})
    * @param lg shared log2 table of size ≥ t + 2 (when `rmq`)
+   * @param buffer a sparse-table buffer from {@link dropRmq} of a column of the same `t`
    */
-  constructor(t: number, big: boolean, rmq: boolean, lg: Uint8Array | null = null) {
+  constructor(
+    t: number,
+    big: boolean,
+    rmq: boolean,
+    lg: Uint8Array | null = null,
+    buffer: Int32Array | null = null,
+  ) {
     this.v = big ? new Float64Array(t + 1) : new Int32Array(t + 1);
     this.#lg = rmq ? (lg ?? log2Table(t)) : null;
-    this.#sp = null;
-    if (rmq) {
-      const levels = this.#lg![t]! + 1;
-      this.#sp = Array.from({ length: levels }, (_, j) => new Int32Array(t + 2 - (1 << j)));
-    }
+    this.#stride = t + 2;
+    this.#levels = rmq ? this.#lg![t]! + 1 : 0;
+    this.#sp = rmq ? (buffer ?? new Int32Array(this.#levels * this.#stride)) : null;
   }
 
   /** Set `v[n]` (n ascending from 1; v[0] = 0). */
   set(n: number, value: number): void {
-    this.v[n] = value;
+    const v = this.v;
+    v[n] = value;
     const sp = this.#sp;
-    if (!sp) return;
-    sp[0]![n] = value - this.v[n - 1]!;
-    for (let j = 1; j < sp.length; j++) {
-      const start = n - (1 << j) + 1;
-      if (start < 1) break;
-      const half = start + (1 << (j - 1));
-      sp[j]![start] = Math.min(sp[j - 1]![start]!, sp[j - 1]![half]!);
+    if (sp === null) return;
+    const stride = this.#stride;
+    sp[n] = value - v[n - 1]!;
+    let prev = 0; // offset of level j − 1
+    for (let j = 1, w = 2; j < this.#levels && w <= n; j++, w <<= 1) {
+      const start = n - w + 1;
+      const off = prev + stride;
+      const x = sp[prev + start]!;
+      const y = sp[prev + start + (w >> 1)]!;
+      sp[off + start] = x < y ? x : y;
+      prev = off;
     }
   }
 
   /** Minimum of `v[i] − v[i−1]` over `l ≤ i ≤ r` (1 ≤ l ≤ r, both already set). */
   minInc(l: number, r: number): number {
     const j = this.#lg![r - l + 1]!;
-    const sp = this.#sp![j]!;
-    return Math.min(sp[l]!, sp[r - (1 << j) + 1]!);
+    const sp = this.#sp!;
+    const off = j * this.#stride;
+    const x = sp[off + l]!;
+    const y = sp[off + r - (1 << j) + 1]!;
+    return x < y ? x : y;
   }
 
-  /** Free the sparse tables once the column is no longer searched. */
-  dropRmq(): void {
+  /** Stop searching this column; returns its sparse-table buffer for reuse (or null). */
+  dropRmq(): Int32Array | null {
+    const sp = this.#sp;
     this.#sp = null;
+    return sp;
   }
 }
 

@@ -184,7 +184,8 @@ export class CostTable {
     const big = (t * (t + 1)) / 2 >= 2 ** 31;
     const rmq = kind === "msm";
     const lg = rmq ? sharedLog2(t) : null;
-    const newColumn = () => new Column(t, big, rmq, lg);
+    const pool: Int32Array[] = []; // sparse tables of released columns
+    const newColumn = () => new Column(t, big, rmq, lg, pool.pop() ?? null);
     const hid = kind !== "ism";
     const int = kind !== "hsm";
     const split = kind === "msm" ? splitMin : splitWalk;
@@ -195,8 +196,10 @@ export class CostTable {
       // Columns below k − α − 1 are never searched again.
       const old = k - alpha - 2;
       if (old >= 0) {
-        this.#a[old]?.dropRmq();
-        this.#b[old]?.dropRmq();
+        const a = this.#a[old]?.dropRmq();
+        if (a) pool.push(a);
+        const b = this.#b[old]?.dropRmq();
+        if (b) pool.push(b);
       }
     };
     // Column 0 of A is never used (k ≥ 1); keep a placeholder so indices line up.
