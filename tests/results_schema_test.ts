@@ -9,7 +9,8 @@ const RESULTS = new URL("../results/", import.meta.url).pathname;
 /** Committed result files: results/<paper>/<experiment>.<profile>.v<n>.json. */
 function resultFiles(): string[] {
   return listFiles(RESULTS).filter((f) =>
-    /^[a-z_]+\/[a-z0-9_]+\.(smoke|default|paper)\.v\d+\.json$/.test(f)
+    /^[a-z_]+\/[a-z0-9_]+\.(smoke|default|paper)\.v\d+\.json$/.test(f) &&
+    !f.startsWith("engine/")
   );
 }
 
@@ -84,4 +85,31 @@ Deno.test("the schema check catches a truncated or stale file", () => {
   r.samples.cells.done = 1;
   r.experimentVersion += 1;
   assert.ok(validateResult(rel, stableJson(r)).some((p) => p.startsWith("stale")));
+});
+
+Deno.test("committed engine bench files have one complete row per case and backend", () => {
+  const benches = listFiles(`${RESULTS}engine`).filter((f) =>
+    /^bench\.[a-z]+\.v\d+\.json$/.test(f)
+  );
+  for (const f of benches) {
+    const b = JSON.parse(Deno.readTextFileSync(`${RESULTS}engine/${f}`));
+    assert.ok(Number.isInteger(b.cores) && b.cores > 0, `${f}: cores`);
+    assert.equal(typeof b.provenance?.commit, "string", `${f}: provenance`);
+    const cases = new Set<string>();
+    for (const r of b.rows) {
+      cases.add(r.case);
+      assert.equal(typeof r.backend, "string", `${f}: backend`);
+      assert.ok(r.msMedian > 0, `${f}: ${r.case}/${r.backend} msMedian`);
+      assert.ok(r.gflops === null || r.gflops > 0, `${f}: gflops`);
+      for (const k of ["peerMsMedian", "ratioToPeer"]) assert.ok(k in r, `${f}: ${k}`);
+    }
+    for (const c of ["matmul1024", "lstmStep", "convLstmStep"]) {
+      assert.ok(cases.has(c), `${f}: ${c}`);
+    }
+    assert.equal(
+      stableJson(b),
+      Deno.readTextFileSync(`${RESULTS}engine/${f}`),
+      `${f}: stable form`,
+    );
+  }
 });
