@@ -42,7 +42,7 @@
  */
 
 import type { Strategy } from "./policy.ts";
-import { Column, sharedLog2, splitMin, splitWalk, splitY } from "./_split.ts";
+import { Column, sharedLog2, splitMin, splitWalk, splitY, type Values } from "./_split.ts";
 import { chainCost, chainSplit, closedForm } from "./_closed.ts";
 
 export { chainCost, closedForm };
@@ -221,6 +221,8 @@ export class CostTable {
     const k0 = stride > 1 ? ((m - 1) % alpha) + 1 : 1;
     // Closure: this many consecutive columns (of B in the exact form) at G close the table.
     const closeRun = stride > 1 ? 1 : alpha;
+    // Exact form, α ≥ 2: fill B[k − 1] after A[k] (A[k] reads B only up to k − α ≤ k − 2).
+    const lag = exact && alpha >= 2;
     let run = 0;
     for (let k = k0;; k += stride) {
       const col = newColumn();
@@ -300,7 +302,25 @@ export class CostTable {
       }
       this.#a[k] = col;
       this.#aCode[k] = code;
-      if (exact) closed = this.#fillB(k, newColumn, split, hid, int);
+      const last = k + stride > m || (saturated && !int);
+      if (lag) {
+        // B[k − 1] after A[k], which bounds it from below: B(n, k−1) ≥ A(n, k) (a B policy runs
+        // unchanged with the start in an owned slot).
+        if (k >= 2) {
+          run = this.#fillB(k - 1, newColumn, split, hid, int, v) ? run + 1 : 0;
+          if (run >= closeRun) {
+            this.closedAbove = true;
+            return k - 1;
+          }
+        }
+        release(k);
+        if (last) {
+          this.#fillB(k, newColumn, split, hid, int, null);
+          return k;
+        }
+        continue;
+      }
+      if (exact) closed = this.#fillB(k, newColumn, split, hid, int, null);
       release(k);
       run = closed ? run + 1 : 0;
       if (run >= closeRun) {
@@ -311,13 +331,17 @@ export class CostTable {
     }
   }
 
-  /** Exact form: column k of B (needs A[k] and B[k−α]). Returns whether it equals G. */
+  /**
+   * Exact form: column k of B (needs A[k] and B[k−α]); `lower` = A[k + 1] if filled (a lower
+   * bound). Returns whether the column equals G.
+   */
   #fillB(
     k: number,
     newColumn: () => Column,
     split: typeof splitMin,
     hid: boolean,
     int: boolean,
+    lower: Values | null,
   ): boolean {
     const { t } = this;
     const { alpha } = this.options;
@@ -334,7 +358,7 @@ export class CostTable {
       let best = n + v[n - 1]!;
       let bestCode = n * 4 + MoveKind.None;
       const gn = int ? 2 * n - Math.min(n, g1) : 0;
-      const lb = Math.max(n, v[n - 1]! + 1, gn);
+      const lb = Math.max(n, v[n - 1]! + 1, gn, lower === null ? 0 : lower[n]!);
       if (bRight && best > lb) {
         const q = 1 + bRight.v[n - 1]!; // store I_1
         if (q < best) {
