@@ -23,7 +23,7 @@ import { chenPlan } from "../chen.ts";
 import { CostTable } from "../dp.ts";
 import { stateSizes } from "../executor.ts";
 import { hsmCost } from "../hsm.ts";
-import { plan } from "../plan.ts";
+import { optimalCost, plan } from "../plan.ts";
 import type { Strategy } from "../policy.ts";
 import { lstmProblem } from "./_lstm.ts";
 
@@ -108,20 +108,28 @@ function runCell(config: CostCurvesConfig, ctx: CellContext): Json {
       return { alpha: s.internalBytes / s.hiddenBytes, backend: tf.getBackend() };
     }
     default: {
-      // Planner solve time at timingT (wall ms, includes policy recovery and the simulator).
+      // Planner times at timingT: `solveMs` = the cost alone (optimalCost), `ms` = plan() with
+      // policy recovery and the simulator's replay. Grid: the README's timing table (α = 5).
       const T = config.timingT;
-      const cases: [Strategy, number, number][] = [
-        ["hsm", 1, 100],
-        ["hsm", 1, 1000],
-        ["ism", 5, 1000],
-        ["msm", 5, 10],
-        ["msm", 5, 100],
-      ];
-      return cases.map(([strategy, alpha, memory]) => {
-        const t0 = performance.now();
-        const r = plan({ t: T, memory, strategy, alpha });
-        return { strategy, alpha, memory, t: T, cost: r.cost, ms: performance.now() - t0 };
-      });
+      const cases: [Strategy, boolean][] = [["hsm", false], ["ism", false], ["msm", false], [
+        "msm",
+        true,
+      ]];
+      const rows = [];
+      for (const [strategy, exact] of cases) {
+        for (const memory of [10, 50, 100, 500, 1000, 5000, 10000]) {
+          const req = { t: T, memory, strategy, alpha: 5, exact };
+          let t0 = performance.now();
+          const cost = optimalCost(req);
+          const solveMs = performance.now() - t0;
+          t0 = performance.now();
+          const r = plan(req);
+          const ms = performance.now() - t0;
+          if (r.cost !== cost) throw new Error(`plan() cost ${r.cost} ≠ optimalCost() ${cost}`);
+          rows.push({ strategy, exact, alpha: 5, memory, t: T, cost, solveMs, ms });
+        }
+      }
+      return rows;
     }
   }
 }
