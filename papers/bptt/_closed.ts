@@ -3,11 +3,12 @@
  * reaches it.
  *
  * With `f` units free besides the start state, `G(n, f) = 2n − min(n, c)`, `c = ⌊f/α⌋ + 1`:
- * every step except the `c` whose internal states fit (the last one in the register) is run
- * twice. Every table is bounded below by it (paper form `C(n, k) ≥ G(n, k − 1)`, exact form
- * `A(n, k) ≥ G(n, k)` and `B(n, k) ≥ G(n, k)`): replacing a move's sub-costs by `G` gives a value
- * ≥ `G` for every move (None, Hidden, Internal, the drop-start move), so induction on `n` carries
- * the bound. `dp_test.ts` checks it on every cell of full tables.
+ * every step is run twice except the `c` whose internal states fit (the last one in the register).
+ * Every table is bounded below by it: paper form `C(n, k) ≥ G(n, k − 1)`, exact form
+ * `A(n, k) ≥ G(n, k)` and `B(n, k) ≥ G(n, k)`. In the paper form this is proven: put `G` in
+ * place of a move's sub-costs and each move (None, Hidden, Internal) still costs ≥ `G`, so
+ * induction on `n` carries the bound. In the exact form it is checked numerically on every cell
+ * of full tables (`dp_test.ts`).
  *
  * The chain policy reaches `G` when the budget is large enough: with the start inside a stored
  * `I` (or the paper form's start slot, `f = k − 1`), if `n ≤ c` store every internal state

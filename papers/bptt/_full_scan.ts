@@ -12,15 +12,16 @@ import type { Strategy } from "./policy.ts";
  *
  * @param T longest sequence
  * @param M largest budget
- * @returns `A[k][n]` for 0 ≤ k ≤ M, 0 ≤ n ≤ T (paper `C(n, k)`; `Infinity` where k = 0)
+ * @returns `A[k][n]` and (exact form) `B[k][n]` for 0 ≤ k ≤ M, 0 ≤ n ≤ T (paper `C(n, k)`;
+ *   `A[0]` is `Infinity`)
  */
-export function fullScan(
+export function fullScanTables(
   T: number,
   M: number,
   alpha: number,
   strat: Strategy,
   exact: boolean,
-): number[][] {
+): { A: number[][]; B: number[][] } {
   const INF = Number.POSITIVE_INFINITY;
   const A: number[][] = [];
   const B: number[][] = [];
@@ -68,5 +69,16 @@ export function fullScan(
       }
     }
   }
-  return A;
+  return { A, B };
+}
+
+/** Table `A` of {@link fullScanTables} (paper `C(n, k)` in the paper form). */
+export function fullScan(
+  T: number,
+  M: number,
+  alpha: number,
+  strat: Strategy,
+  exact: boolean,
+): number[][] {
+  return fullScanTables(T, M, alpha, strat, exact).A;
 }

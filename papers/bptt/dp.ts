@@ -18,25 +18,31 @@
  * - `B`: none `t + B(t−1,k)`; hidden `y + A(t−y,k) + B(y,k)`; internal `y + B(t−y,k−α) + B(y−1,k)`
  * The paper form is the same recursion with `B(t,f) := C(t,f+1)` and no y=1 special case.
  *
- * Lower bound and closed form (ISM and MSM). With `f` free units besides the start state,
- * `G(n, f) = 2n − min(n, ⌊f/α⌋ + 1)`: every step but the `⌊f/α⌋ + 1` whose internal states can
- * be held (the last one in the register) is run twice. `G` bounds every table from below
- * (paper `C(n, k) ≥ G(n, k − 1)`, exact `A(n, k) ≥ G(n, k)` and `B(n, k) ≥ G(n, k)`): each move's
- * cost with `G` in place of its sub-costs is ≥ `G`, so induction on `n` carries the bound (the
- * tests check it on every cell of full tables). The move "store `I_1`" (`1 + C(n−1, k−α)`, the
- * exact form's drop-start move, and `B`'s internal y = 1) turns a column `k − α` that equals `G`
- * in every row into a column `k` that does, so once `α` consecutive columns (of `B` in the exact
- * form; one column of the ISM residue class) sit at `G`, every higher column is `G` itself and
- * is not stored. At t = 10,000 and α = 5 that happens near k ≈ 650, so any larger budget costs
- * as much as k ≈ 650.
+ * Lower bound and closed form (ISM and MSM; `_closed.ts`). With `f` free units besides the start
+ * state, `G(n, f) = 2n − min(n, ⌊f/α⌋ + 1)`. It bounds every table from below: paper form
+ * `C(n, k) ≥ G(n, k − 1)`, exact form `A(n, k) ≥ G(n, k)` and `B(n, k) ≥ G(n, k)`.
+ * - Paper form: put `G` in place of a move's sub-costs and the move still costs ≥ `G` (a case
+ *   analysis over None, Hidden and Internal), so induction on `n` carries the bound.
+ * - Exact form: checked on every cell of full tables (`dp_test.ts`: t ≤ 60, α ≤ 10; offline up
+ *   to t = 200), not proven.
  *
- * Complexity: columns `k = 1..K` (K = min(m, the closure column above)), each with O(t) rows.
- * A cell first tries cheap candidates (the previous row's splits, `I_1`); if one reaches the
- * lower bound `max(floor, C(n−1) + 1, G)`, it is exact and the search is skipped. Otherwise HSM
- * and ISM walk the optimal split monotonically with `t` (their split cost is unimodal in y), and
- * MSM runs an exact branch and bound that starts at the local minimum next to the previous
- * row's split (its split cost has several local minima). The tests compare the result with a
- * full O(t²m) scan and an exhaustive schedule search.
+ * The move "store `I_1`" turns a column `k − α` that equals `G` in every row into a column `k`
+ * that does. This covers `1 + C(n−1, k−α)`, the exact form's drop-start move, and `B`'s internal
+ * y = 1. So once α consecutive columns sit at `G` (columns of `B` in the exact form; one column
+ * of the ISM residue class), every higher column is `G` as well and is not stored. At
+ * t = 10,000 and α = 5 this happens near k ≈ 700. Above that, without `sweep`, the constructor
+ * does not fill a table at all when `_closed.ts`'s chain policy reaches `G` at `(t, m)`.
+ *
+ * Complexity: columns `k = 1..K`, where K = min(m, the closure column), each with O(t) rows.
+ * - Each cell first tries the cheap candidates: the previous row's splits and `I_1`. If one
+ *   reaches the lower bound `max(floor, C(n−1) + 1, G)`, it is exact and the search is skipped.
+ *   The exact form, for α ≥ 2, fills `B[k−1]` after `A[k]` and adds `A(n, k)` to that bound.
+ * - Otherwise HSM and ISM walk the optimal split monotonically with `t` (their split cost is
+ *   unimodal in y).
+ * - MSM, whose split cost has several local minima, runs an exact branch and bound instead. It
+ *   uses the previous row's bounds (see `_split.ts`).
+ *
+ * The tests compare the result with a full O(t²m) scan and with an exhaustive schedule search.
  *
  * @module
  */

@@ -1,24 +1,31 @@
 import assert from "node:assert/strict";
 import { Rng } from "../../tasks/harness/rng.ts";
 import { closedForm, CostTable } from "./dp.ts";
-import { fullScan } from "./_full_scan.ts";
+import { fullScan, fullScanTables } from "./_full_scan.ts";
 import { plan } from "./plan.ts";
 import { simulate } from "./simulate.ts";
 
-Deno.test("closedForm() G bounds every cell of full tables from below (paper, exact A and B)", () => {
-  const t = 60;
+Deno.test("closedForm() G bounds every cell of independent full scans (paper, exact A and B)", () => {
+  const t = 40;
   for (const alpha of [1, 2, 3, 5, 10]) {
     const M = alpha * (t - 1) + 2;
-    const paper = new CostTable(t, M, { strategy: "msm", alpha, sweep: true });
-    const exact = new CostTable(t, M, { strategy: "msm", alpha, exact: true, sweep: true });
-    const ism = new CostTable(t, M, { strategy: "ism", alpha, sweep: true });
-    for (let k = 1; k <= M; k++) {
-      for (let n = 1; n <= t; n++) {
-        const g = closedForm(n, k - 1, alpha);
-        assert.ok(paper.costA(n, k) >= g, `paper α=${alpha} n=${n} k=${k}`);
-        assert.ok(ism.costA(n, k) >= g, `ism α=${alpha} n=${n} k=${k}`);
-        assert.ok(exact.costA(n, k) >= closedForm(n, k, alpha), `exact A α=${alpha} n=${n} k=${k}`);
-        assert.ok(exact.costB(n, k) >= closedForm(n, k, alpha), `exact B α=${alpha} n=${n} k=${k}`);
+    for (const strategy of ["msm", "ism"] as const) {
+      const paper = fullScan(t, M, alpha, strategy, false);
+      const exact = fullScanTables(t, M, alpha, strategy, true);
+      for (let k = 1; k <= M; k++) {
+        for (let n = 1; n <= t; n++) {
+          const where = `${strategy} α=${alpha} n=${n} k=${k}`;
+          assert.ok(paper[k]![n]! >= closedForm(n, k - 1, alpha), `paper ${where}`);
+          assert.ok(exact.A[k]![n]! >= closedForm(n, k, alpha), `exact A ${where}`);
+          assert.ok(exact.B[k]![n]! >= closedForm(n, k, alpha), `exact B ${where}`);
+        }
+      }
+      // B(n, k) ≤ A(n, k) ≤ B(n, k − 1): the order the exact form's fill relies on.
+      for (let k = 1; k <= M; k++) {
+        for (let n = 1; n <= t; n++) {
+          assert.ok(exact.B[k]![n]! <= exact.A[k]![n]!, `B ≤ A ${strategy} α=${alpha} n=${n}`);
+          assert.ok(exact.A[k]![n]! <= exact.B[k - 1]![n]!, `A ≤ B ${strategy} α=${alpha} n=${n}`);
+        }
       }
     }
   }
