@@ -24,7 +24,7 @@
  * - Paper form: put `G` in place of a move's sub-costs and the move still costs ≥ `G` (a case
  *   analysis over None, Hidden and Internal), so induction on `n` carries the bound.
  * - Exact form: checked on every cell of full tables (`dp_test.ts`: t ≤ 60, α ≤ 10; offline up
- *   to t = 200), not proven.
+ *   to t = 300 with the earlier branch-and-bound solver), not proven.
  *
  * The move "store `I_1`" turns a column `k − α` that equals `G` in every row into a column `k`
  * that does. This covers `1 + C(n−1, k−α)`, the exact form's drop-start move, and `B`'s internal
