@@ -23,7 +23,7 @@
  * `C(n, k) ≥ G(n, k − 1)`, exact form `A(n, k) ≥ G(n, k)` and `B(n, k) ≥ G(n, k)`.
  * - Paper form: put `G` in place of a move's sub-costs and the move still costs ≥ `G` (a case
  *   analysis over None, Hidden and Internal), so induction on `n` carries the bound.
- * - Exact form: checked on every cell of full tables (`dp_test.ts`: t ≤ 60, α ≤ 10; offline up
+ * - Exact form: checked on every cell of full tables (`dp_test.ts`: t ≤ 40, α ≤ 10; offline up
  *   to t = 300 with the earlier branch-and-bound solver), not proven.
  *
  * The move "store `I_1`" turns a column `k − α` that equals `G` in every row into a column `k`
