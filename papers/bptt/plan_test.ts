@@ -186,9 +186,15 @@ Deno.test("values of the reference notes' table at t = 1000", () => {
   }
 });
 
-Deno.test("plan() solves t = 10,000 for HSM and ISM", () => {
+Deno.test("plan() solves t = 10,000 for HSM, ISM and large-budget MSM", () => {
   assert.equal(plan({ t: 10000, memory: 100, strategy: "hsm" }).cost, 34747);
   assert.equal(plan({ t: 10000, memory: 1000, strategy: "ism", alpha: 5 }).cost, 19800);
+  // MSM above the chain threshold: 2t − ⌈m/α⌉ (paper), 2t − ⌊m/α⌋ − 1 (exact), policy replayed.
+  assert.equal(plan({ t: 10000, memory: 1000, strategy: "msm", alpha: 5 }).cost, 19800);
+  assert.equal(
+    plan({ t: 10000, memory: 10000, strategy: "msm", alpha: 5, exact: true }).cost,
+    17999,
+  );
 });
 
 Deno.test("chenPlan() replays at cost t + s_last within ⌈t/k⌉ + α(k−1) units", () => {
