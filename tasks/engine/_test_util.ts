@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { probeWebGpuAdapter } from "../harness/backend.ts";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import assert from "node:assert/strict";
@@ -16,27 +17,21 @@ tf.enableProdMode();
 let cached: string[] | null = null;
 
 /**
- * Backends to test on: cpu, wasm, and webgpu when Deno's `navigator.gpu` yields an adapter
- * (set `ENGINE_TEST_WEBGPU=0` to skip it).
+ * Backends to test on: cpu, wasm, and webgpu when Deno offers an adapter (set
+ * `ENGINE_TEST_WEBGPU=0` to skip it). In CI (`CI=true`), where `.ci/run` installs Mesa's
+ * lavapipe, a missing adapter is an error rather than a silent skip.
  */
 export async function testBackends(): Promise<string[]> {
   if (cached) return cached;
   const names = ["cpu", "wasm"];
-  const gpu = (globalThis.navigator as Navigator & { gpu?: GPU }).gpu;
-  if (gpu && Deno.env.get("ENGINE_TEST_WEBGPU") !== "0") {
-    try {
-      if (!Deno.env.get("XDG_RUNTIME_DIR")) {
-        // wgpu's GL path warns on stderr without it.
-        const dir = Deno.makeTempDirSync({ prefix: "xdg-" });
-        Deno.chmodSync(dir, 0o700);
-        Deno.env.set("XDG_RUNTIME_DIR", dir);
-      }
-      const adapter = await gpu.requestAdapter();
-      if (adapter) {
-        await import("@tensorflow/tfjs-backend-webgpu");
-        names.push("webgpu");
-      }
-    } catch { /* no usable adapter */ }
+  if (Deno.env.get("ENGINE_TEST_WEBGPU") !== "0") {
+    const probe = await probeWebGpuAdapter();
+    if (probe) {
+      await import("@tensorflow/tfjs-backend-webgpu");
+      names.push("webgpu");
+    } else if (Deno.env.get("CI") === "true") {
+      throw new Error("CI: no WebGPU adapter; .ci/run should have installed mesa-vulkan-drivers");
+    }
   }
   cached = names;
   return names;
