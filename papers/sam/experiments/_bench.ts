@@ -4,8 +4,10 @@
  * @module
  */
 import type { Rng } from "../../../tasks/harness/rng.ts";
+import { median } from "../../../tasks/harness/stats.ts";
 import { emptyEpisode, type Episode } from "../../../datasets/synthetic/episode.ts";
 import type { ModelName } from "../model.ts";
+import { createModel, type ModelSizes } from "../models.ts";
 
 /** An episode of T steps with random 8-bit inputs/targets, every step scored. */
 export function randomEpisode(rng: Rng, T: number, B: number): Episode {
@@ -36,10 +38,56 @@ export function denseBytesEstimate(
 }
 
 /** Median of a non-empty list. */
-export function medianOf(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+export const medianOf: (xs: number[]) => number = median;
+
+/** Sizes of the Figure 1 benchmark models (besides N and the sequence length). */
+export interface BenchSizes {
+  hidden: number;
+  W: number;
+  heads: number;
+  K: number;
+  batch: number;
+  denseMaxBytes: number;
+}
+
+/** Why a dense model is not run at N (its tape would not fit the wasm heap), or null. */
+export function denseNotRun(
+  model: ModelName,
+  N: number,
+  sizes: BenchSizes,
+  T: number,
+): string | null {
+  const est = denseBytesEstimate(model, N, sizes.W, sizes.batch, T);
+  if (est <= sizes.denseMaxBytes) return null;
+  return `estimated tape ${(est / 2 ** 30).toFixed(1)} GiB > ${
+    (sizes.denseMaxBytes / 2 ** 30).toFixed(1)
+  } GiB (wasm heap 4 GiB)`;
+}
+
+/**
+ * The benchmark model: 9 input bits, 8 output bits, the given sizes, memory N, T steps; `extra`
+ * sets the other model options (ANN update mode, persistent memory).
+ */
+export function benchModel(
+  model: ModelName,
+  N: number,
+  sizes: BenchSizes,
+  T: number,
+  rng: Rng,
+  extra: Partial<ModelSizes> = {},
+): ReturnType<typeof createModel> {
+  return createModel(model, {
+    input: 9,
+    output: 8,
+    hidden: sizes.hidden,
+    N,
+    W: sizes.W,
+    heads: sizes.heads,
+    K: sizes.K,
+    batch: sizes.batch,
+    maxSteps: T,
+    ...extra,
+  }, rng);
 }
 
 /**

@@ -19,9 +19,8 @@ import type {
 import { linePlot } from "../../../tasks/harness/plot.ts";
 import { Rng } from "../../../tasks/harness/rng.ts";
 import type { ModelName } from "../model.ts";
-import { createModel } from "../models.ts";
 import { SamModel } from "../sam.ts";
-import { denseBytesEstimate, extrapolateLinear, medianOf, randomEpisode } from "./_bench.ts";
+import { benchModel, denseNotRun, extrapolateLinear, medianOf, randomEpisode } from "./_bench.ts";
 
 /** Config of the speed benchmark. */
 export interface SpeedConfig extends Config {
@@ -126,18 +125,16 @@ async function runUpdateModes(config: SpeedConfig, ctx: CellContext): Promise<Js
   const N = ctx.cell.params!.N as number, T = config.updateSteps;
   const models: Record<string, SamModel> = {};
   for (const eager of [true, false]) {
-    models[eager ? "eager" : "deferred"] = await createModel("sam_ann", {
-      input: 9,
-      output: 8,
-      hidden: config.hidden,
+    models[eager ? "eager" : "deferred"] = await benchModel(
+      "sam_ann",
       N,
-      W: config.W,
-      heads: config.heads,
-      K: config.K,
-      batch: config.batch,
-      maxSteps: T,
-      ann: { eager },
-    }, new Rng(ctx.cell.seed ?? 1)) as SamModel;
+      config,
+      T,
+      new Rng(ctx.cell.seed ?? 1),
+      {
+        ann: { eager },
+      },
+    ) as SamModel;
   }
   const ep = randomEpisode(new Rng(ctx.cell.seed ?? 1), T, config.batch);
   const times: Record<string, number[]> = { eager: [], deferred: [] };
@@ -175,19 +172,10 @@ async function runFull(config: SpeedConfig, ctx: CellContext): Promise<Json> {
   const N = ctx.cell.params!.N as number, T = config.sparseSteps;
   const eager = ctx.cell.params!.model === "sam_ann_full_eager";
   const rng = new Rng(ctx.cell.seed ?? 1);
-  const m = await createModel("sam_ann", {
-    input: 9,
-    output: 8,
-    hidden: config.hidden,
-    N,
-    W: config.W,
-    heads: config.heads,
-    K: config.K,
-    batch: config.batch,
-    maxSteps: T,
+  const m = await benchModel("sam_ann", N, config, T, rng, {
     persistent: true,
     ann: { eager },
-  }, rng) as SamModel;
+  }) as SamModel;
   const t0 = performance.now();
   m.prefill(rng);
   const buildSeconds = (performance.now() - t0) / 1e3;
@@ -227,29 +215,10 @@ async function runCell(config: SpeedConfig, ctx: CellContext): Promise<Json> {
   const name = model as ModelName;
   const sparse = name.startsWith("sam");
   const T = sparse ? config.sparseSteps : config.denseSteps;
-  const est = denseBytesEstimate(name, N, config.W, config.batch, T);
-  if (est > config.denseMaxBytes) {
-    return {
-      model,
-      N,
-      msPerStep: null,
-      notRun: `estimated tape ${(est / 2 ** 30).toFixed(1)} GiB > ${
-        (config.denseMaxBytes / 2 ** 30).toFixed(1)
-      } GiB (wasm heap 4 GiB)`,
-    } satisfies SpeedCell;
-  }
+  const notRun = denseNotRun(name, N, config, T);
+  if (notRun) return { model, N, msPerStep: null, notRun } satisfies SpeedCell;
   const rng = new Rng(ctx.cell.seed ?? 1);
-  const m = await createModel(name, {
-    input: 9,
-    output: 8,
-    hidden: config.hidden,
-    N,
-    W: config.W,
-    heads: config.heads,
-    K: config.K,
-    batch: config.batch,
-    maxSteps: T,
-  }, rng);
+  const m = await benchModel(name, N, config, T, rng);
   const ep = randomEpisode(rng, T, config.batch);
   const times: number[] = [];
   const searchMs: number[] = [];

@@ -20,9 +20,8 @@ import { profilePeakBytes } from "../../../tasks/harness/memory.ts";
 import { linePlot } from "../../../tasks/harness/plot.ts";
 import { Rng } from "../../../tasks/harness/rng.ts";
 import type { ModelName } from "../model.ts";
-import { createModel } from "../models.ts";
 import { SamModel } from "../sam.ts";
-import { denseBytesEstimate, extrapolateLinear, randomEpisode } from "./_bench.ts";
+import { benchModel, denseNotRun, extrapolateLinear, randomEpisode } from "./_bench.ts";
 
 /** Config of the memory benchmark. */
 export interface MemoryConfig extends Config {
@@ -73,29 +72,10 @@ interface MemoryCell {
 async function runCell(config: MemoryConfig, ctx: CellContext): Promise<Json> {
   const model = ctx.cell.params!.model as ModelName;
   const N = ctx.cell.params!.N as number;
-  const est = denseBytesEstimate(model, N, config.W, config.batch, config.steps);
-  if (est > config.denseMaxBytes) {
-    return {
-      model,
-      N,
-      bytes: null,
-      notRun: `estimated tape ${(est / 2 ** 30).toFixed(1)} GiB > ${
-        (config.denseMaxBytes / 2 ** 30).toFixed(1)
-      } GiB (wasm heap 4 GiB)`,
-    } satisfies MemoryCell;
-  }
+  const notRun = denseNotRun(model, N, config, config.steps);
+  if (notRun) return { model, N, bytes: null, notRun } satisfies MemoryCell;
   const rng = new Rng(ctx.cell.seed ?? 1);
-  const m = await createModel(model, {
-    input: 9,
-    output: 8,
-    hidden: config.hidden,
-    N,
-    W: config.W,
-    heads: config.heads,
-    K: config.K,
-    batch: config.batch,
-    maxSteps: config.steps,
-  }, rng);
+  const m = await benchModel(model, N, config, config.steps, rng);
   const ep = randomEpisode(rng, config.steps, config.batch);
   const before = tf.memory().numBytes;
   let hostBytes = 0;
