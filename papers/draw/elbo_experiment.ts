@@ -10,23 +10,10 @@ import { linePlot, svgToPng } from "../../tasks/harness/plot.ts";
 import { seedStat } from "../../tasks/harness/stats.ts";
 import { type DrawDataset, loadDrawData } from "./data.ts";
 import { evaluate } from "./train.ts";
-import { trainedModel } from "./trained.ts";
+import { type ModelFields, trainedModel } from "./trained.ts";
 
-/** Config of an ELBO experiment (flat). All sizes are ours; the paper's are unknown. */
-export type ElboConfig = {
-  // model (ours): 28×28 folded 4× to 7×7×16; conv-LSTMs with `hidden` maps; z_t is 7×7×zChannels
-  s2d: number;
-  hidden: number;
-  zChannels: number;
-  iterations: number;
-  kernel: number;
-  // training (ours): Adam, linear lr decay, global-norm clip
-  batch: number;
-  steps: number;
-  lr: number;
-  lrFinal: number;
-  clip: number;
-  useCache: boolean;
+/** Config of an ELBO experiment (flat): the model and training fields, and the test-set size. */
+export type ElboConfig = ModelFields & {
   /** Test images evaluated (capped at the test-set size). */
   testImages: number;
 };

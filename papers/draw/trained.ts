@@ -29,8 +29,12 @@ export interface TrainedModel {
   fromCache: boolean;
 }
 
-/** Experiment config fields that define a model and its training. */
-export interface ModelFields {
+/**
+ * Experiment config fields that define a model and its training. All sizes are ours; the paper's
+ * are unknown. Model: 28×28 folded `s2d`× (4 → 7×7×16); conv-LSTMs with `hidden` maps; z_t is
+ * 7×7×`zChannels`. Training: Adam, linear lr decay `lr` → `lrFinal`, global-norm clip.
+ */
+export type ModelFields = {
   s2d: number;
   hidden: number;
   zChannels: number;
@@ -43,7 +47,7 @@ export interface ModelFields {
   clip: number;
   /** Use the weight cache (false: always train). */
   useCache: boolean;
-}
+};
 
 /**
  * Get a trained model for a data set: from the cache when an identical configuration was
