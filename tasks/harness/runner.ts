@@ -221,15 +221,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
 }
 
 /** Inputs of the summary step (shared by full runs and `report --merge`). */
-export interface FinishRequest {
-  paper: string;
-  // deno-lint-ignore no-explicit-any
-  experiment: Experiment<any>;
-  profile: ProfileName;
-  config: Config;
-  seeds: readonly number[];
-  backend: BackendInfo;
-  out: string;
+export interface FinishRequest extends Omit<RunRequest, "shard" | "sink" | "command"> {
   records: CellRecord[];
   cellsPlanned: number;
   provenance: ResultFile["provenance"];
