@@ -33,6 +33,7 @@ export class CellProgress implements ProgressReporter {
   #start = performance.now();
   #lastLog = performance.now();
   #drawn = false;
+  #lastDraw = -Infinity;
 
   constructor(
     private readonly sink: ProgressSink,
@@ -49,6 +50,9 @@ export class CellProgress implements ProgressReporter {
       info ? " " + info : ""
     }`;
     if (this.sink.isTerminal) {
+      // Redraw at most 10 times a second (and always at the end).
+      if (performance.now() - this.#lastDraw < 100 && done < total) return;
+      this.#lastDraw = performance.now();
       const width = 24, fill = Math.round(frac * width);
       const bar = "#".repeat(fill) + "-".repeat(width - fill);
       this.sink.write(`\r\x1b[2K${this.label} [${bar}] ${pct} ${tail}`);

@@ -12,6 +12,11 @@ Deno.test("CellProgress draws a bar with ETA on a terminal", () => {
   p.update(5, 10, "loss=0.5");
   assert.ok(sink.text.startsWith("\r\x1b[2K[1/4 sam/speed] [############------------]  50% 5/10 "));
   assert.match(sink.text, /\d+s eta \d+s loss=0\.5$/);
+  const before = sink.text.length;
+  p.update(6, 10); // within 100 ms of the last draw: skipped
+  assert.equal(sink.text.length, before);
+  p.update(10, 10); // the end is always drawn
+  assert.match(sink.text, /100% 10\/10 /);
 });
 
 Deno.test("CellProgress logs plain, rate-limited lines when not on a terminal", () => {
