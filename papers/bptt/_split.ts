@@ -20,24 +20,32 @@ function log2Table(n: number): Uint8Array {
   return lg;
 }
 
+/** Block size (log2) of {@link Column}'s range-minimum structure. */
+const SHIFT = 6;
+const BLOCK = 1 << SHIFT;
+
 /**
- * A cost column `v[0..t]` filled in order of `n`, with an optional online sparse table over its
- * increments `v[i] − v[i−1]` (O(log t) per append, O(1) range-minimum query). The sparse table
- * is one flat buffer, level `j` at offset `j·(t + 2)`; {@link dropRmq} hands it back for reuse.
+ * A cost column `v[0..t]` filled in order of `n`, with an optional online range-minimum
+ * structure over its increments `v[i] − v[i−1]`: within blocks of 64 rows, running prefix minima
+ * (O(1) per append) and suffix minima (written when a block completes); across blocks, a sparse
+ * table of block minima (O(log(t/64)) per completed block). {@link minInc} answers in O(1) with a
+ * lower bound on the range minimum, exact when the range spans two or more blocks. One flat
+ * buffer holds it all; {@link dropRmq} hands it back for reuse.
  */
 export class Column {
   readonly v: Values;
   #sp: Int32Array | null;
   #lg: Uint8Array | null;
   #stride: number;
+  #blocks: number;
   #levels: number;
 
   /**
    * @param t longest length
    * @param big use Float64 values (costs ≥ 2^31)
-   * @param rmq keep the sparse table of increments (for {@link splitMin})
+   * @param rmq keep the range-minimum structure of increments (for {@link splitMin})
    * @param lg shared log2 table of size ≥ t + 2 (when `rmq`)
-   * @param buffer a sparse-table buffer from {@link dropRmq} of a column of the same `t`
+   * @param buffer a buffer from {@link dropRmq} of a column of the same `t`
    */
   constructor(
     t: number,
@@ -48,9 +56,14 @@ export class Column {
   ) {
     this.v = big ? new Float64Array(t + 1) : new Int32Array(t + 1);
     this.#lg = rmq ? (lg ?? log2Table(t)) : null;
+    // Layout: increments, in-block prefix minima, in-block suffix minima (each t + 2), then the
+    // block sparse table, level j at offset 3·stride + j·blocks.
     this.#stride = t + 2;
-    this.#levels = rmq ? this.#lg![t]! + 1 : 0;
-    this.#sp = rmq ? (buffer ?? new Int32Array(this.#levels * this.#stride)) : null;
+    this.#blocks = (t >> SHIFT) + 1;
+    this.#levels = rmq ? this.#lg![this.#blocks]! + 1 : 0;
+    this.#sp = rmq
+      ? (buffer ?? new Int32Array(3 * this.#stride + this.#levels * this.#blocks))
+      : null;
   }
 
   /** Set `v[n]` (n ascending from 1; v[0] = 0). */
@@ -60,29 +73,64 @@ export class Column {
     const sp = this.#sp;
     if (sp === null) return;
     const stride = this.#stride;
-    sp[n] = value - v[n - 1]!;
-    let prev = 0; // offset of level j − 1
-    for (let j = 1, w = 2; j < this.#levels && w <= n; j++, w <<= 1) {
-      const start = n - w + 1;
-      const off = prev + stride;
-      const x = sp[prev + start]!;
-      const y = sp[prev + start + (w >> 1)]!;
-      sp[off + start] = x < y ? x : y;
-      prev = off;
+    const d = value - v[n - 1]!;
+    sp[n] = d;
+    const pre = stride + n;
+    if ((n & (BLOCK - 1)) === 0 || n === 1) sp[pre] = d;
+    else {
+      const p = sp[pre - 1]!;
+      sp[pre] = d < p ? d : p;
+    }
+    if ((n & (BLOCK - 1)) !== BLOCK - 1) return;
+    // Block complete: suffix minima inside it, then the sparse table over block minima.
+    const first = n === BLOCK - 1 ? 1 : n - BLOCK + 1;
+    const suf = 2 * stride;
+    let m = d;
+    sp[suf + n] = d;
+    for (let i = n - 1; i >= first; i--) {
+      const x = sp[i]!;
+      if (x < m) m = x;
+      sp[suf + i] = m;
+    }
+    const blocks = this.#blocks;
+    const b = n >> SHIFT;
+    let off = 3 * stride;
+    sp[off + b] = m;
+    for (let j = 1, w = 2; j < this.#levels && w <= b + 1; j++, w <<= 1) {
+      const s = b - w + 1;
+      const x = sp[off + s]!;
+      const y = sp[off + s + (w >> 1)]!;
+      off += blocks;
+      sp[off + s] = x < y ? x : y;
     }
   }
 
-  /** Minimum of `v[i] − v[i−1]` over `l ≤ i ≤ r` (1 ≤ l ≤ r, both already set). */
+  /**
+   * A lower bound on the minimum of `v[i] − v[i−1]` over `l ≤ i ≤ r` (1 ≤ l ≤ r, both already
+   * set): exact when `l` and `r` lie in different blocks, else the minimum from the start of
+   * `r`'s block to `r`.
+   */
   minInc(l: number, r: number): number {
-    const j = this.#lg![r - l + 1]!;
     const sp = this.#sp!;
-    const off = j * this.#stride;
-    const x = sp[off + l]!;
-    const y = sp[off + r - (1 << j) + 1]!;
-    return x < y ? x : y;
+    const stride = this.#stride;
+    const bl = l >> SHIFT;
+    const br = r >> SHIFT;
+    const p = sp[stride + r]!;
+    if (bl === br) return p;
+    const s = sp[2 * stride + l]!;
+    let m = s < p ? s : p;
+    if (br - bl >= 2) {
+      const j = this.#lg![br - bl - 1]!;
+      const off = 3 * stride + j * this.#blocks;
+      const x = sp[off + bl + 1]!;
+      const y = sp[off + br - (1 << j)]!;
+      if (x < m) m = x;
+      if (y < m) m = y;
+    }
+    return m;
   }
 
-  /** Stop searching this column; returns its sparse-table buffer for reuse (or null). */
+  /** Stop searching this column; returns its buffer for reuse (or null). */
   dropRmq(): Int32Array | null {
     const sp = this.#sp;
     this.#sp = null;
