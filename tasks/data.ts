@@ -8,6 +8,11 @@
 import { datasetByName, DATASETS, ensureDataset } from "../datasets/mod.ts";
 
 async function main(args: string[]): Promise<number> {
+  const flags = args.filter((a) => a.startsWith("-") && a !== "--help" && a !== "-h");
+  if (flags.length > 0) {
+    console.error(`error: unknown flag ${flags[0]}; usage: deno task data <name|all> [--help]`);
+    return 2;
+  }
   const names = args.filter((a) => !a.startsWith("-"));
   if (names.length === 0 || args.includes("--help")) {
     console.log(
@@ -16,6 +21,12 @@ async function main(args: string[]): Promise<number> {
       }`,
     );
     return names.length === 0 && !args.includes("--help") ? 2 : 0;
+  }
+  const known = DATASETS.map((d) => d.name);
+  const unknown = names.find((n) => n !== "all" && !known.includes(n));
+  if (unknown !== undefined) {
+    console.error(`error: unknown data set "${unknown}"; valid: ${[...known, "all"].join(", ")}`);
+    return 2;
   }
   const specs = names.includes("all") ? [...DATASETS] : names.map(datasetByName);
   let failed = 0;

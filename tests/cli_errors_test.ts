@@ -68,3 +68,25 @@ Deno.test("the real reproduce task names every paper on an unknown one", async (
   assert.equal(r.code, 2);
   assert.match(r.stderr.trim(), /^error: unknown paper "nope"; valid: bptt, sam, draw, all$/);
 });
+
+Deno.test("the other task entry points refuse bad input with exit code 2 and one line", async (t) => {
+  const cases: [string, string[], RegExp][] = [
+    [
+      "tasks/data.ts",
+      ["bogus"],
+      /^error: unknown data set "bogus"; valid: .*binarized_mnist.*, all$/,
+    ],
+    ["tasks/data.ts", ["--nope"], /^error: unknown flag --nope/],
+    ["tasks/report.ts", ["nope"], /^error: unknown paper "nope"; valid: bptt, sam, draw, all$/],
+    ["tasks/report.ts", ["--nope"], /^error: .*--nope.*valid flags: --out, --merge, --help$/],
+    ["tasks/bptt.ts", ["plan", "--t", "0", "--memory", "3", "--strategy", "hsm"], /^error: /],
+  ];
+  for (const [script, args, message] of cases) {
+    await t.step(`${script} ${args.join(" ")}`, async () => {
+      const r = await runDeno(script, args);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+      assert.match(r.stderr.trim(), message);
+    });
+  }
+});
