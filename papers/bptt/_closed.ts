@@ -21,6 +21,8 @@
  * @module
  */
 
+import { hsmCost } from "./hsm.ts";
+
 /** `G(n, f) = 2n − min(n, ⌊f/α⌋ + 1)`: the lower bound and closed form (see the module doc). */
 export function closedForm(n: number, f: number, alpha: number): number {
   return 2 * n - Math.min(n, Math.floor(f / alpha) + 1);
@@ -53,4 +55,25 @@ export function chainSplit(n: number, f: number, alpha: number): number {
   if (n <= 1) return 0;
   const c = Math.floor(f / alpha) + 1;
   return n <= c ? 1 : Math.min(c + 1, n - c + 1);
+}
+
+/**
+ * An upper bound on the paper form's `C(n, f + 1)` and the exact form's `B(n, f)` that is finite
+ * for every budget: the chain policy, except that any right part may switch to the binomial
+ * (HSM) policy, whose cost bounds both tables (their recurrences contain HSM's moves).
+ * O((n / c) · log) time.
+ */
+export function chainBound(n: number, f: number, alpha: number): number {
+  let total = 0;
+  let best = Infinity;
+  for (;;) {
+    const c = Math.floor(f / alpha) + 1;
+    if (n <= c) return Math.min(best, total + n);
+    best = Math.min(best, total + hsmCost(n, f + 1));
+    if (f - alpha < 0) return best;
+    const y = Math.min(c + 1, n - c + 1);
+    total += 2 * y - 1;
+    n -= y;
+    f -= alpha;
+  }
 }

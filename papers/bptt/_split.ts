@@ -182,6 +182,64 @@ export function splitWalk(
   return best;
 }
 
+/**
+ * The local minimum of `y + f(y − s) + g(n − y)` on `[lo, hi]` reached by walking from `hint`
+ * (right while not worse, then left while better): a hint for a later search, not a minimum.
+ */
+export function localMin(
+  lo: number,
+  hi: number,
+  n: number,
+  hint: number,
+  f: Column,
+  fShift: number,
+  g: Column,
+): number {
+  if (lo > hi) return lo;
+  const fv = f.v;
+  const gv = g.v;
+  let at = hint < lo ? lo : hint > hi ? hi : hint;
+  let best = at + fv[at - fShift]! + gv[n - at]!;
+  while (at < hi) {
+    const v = at + 1 + fv[at + 1 - fShift]! + gv[n - at - 1]!;
+    if (v > best) break;
+    best = v;
+    at++;
+  }
+  while (at > lo) {
+    const v = at - 1 + fv[at - 1 - fShift]! + gv[n - at + 1]!;
+    if (v >= best) break;
+    best = v;
+    at--;
+  }
+  return at;
+}
+
+/**
+ * A lower bound on `min_{lo ≤ y ≤ hi} y + f(y − s) + g(n − y)` minus `f(n − 1)`, from the
+ * previous row's bounds of {@link splitMin} without evaluating any split: splits below `z` use
+ * `Q_n(y) ≥ f(n−1) + Δg(n − y)`, splits from `z` on use `Q_n(y) ≥ f(n−1) + 1 + Δf(y − s)`. `z`
+ * is clamped into `(lo, hi]`; `f(n − 1)` must be the optimum of row `n − 1` over every move.
+ * Both columns need their range-minimum structure.
+ *
+ * @returns the bound, or `-Infinity` when `hi ≤ lo` (a single split: evaluate it instead)
+ */
+export function splitBound(
+  lo: number,
+  hi: number,
+  n: number,
+  z: number,
+  f: Column,
+  fShift: number,
+  g: Column,
+): number {
+  if (hi <= lo) return -Infinity;
+  const zz = z <= lo ? lo + 1 : z > hi ? hi : z;
+  const a = g.minInc(n - zz + 1, n - lo);
+  const b = 1 + f.minInc(zz - fShift, hi - fShift);
+  return a < b ? a : b;
+}
+
 /** Leaves of the branch and bound at most this wide are scanned directly. */
 const LEAF = 32;
 /** Longest local walk from the hint before the branch and bound takes over. */

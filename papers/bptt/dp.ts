@@ -48,8 +48,19 @@
  */
 
 import type { Strategy } from "./policy.ts";
-import { Column, sharedLog2, splitMin, splitWalk, splitY, type Values } from "./_split.ts";
-import { chainCost, chainSplit, closedForm } from "./_closed.ts";
+import {
+  Column,
+  localMin,
+  sharedLog2,
+  splitBound,
+  splitMin,
+  splitWalk,
+  splitY,
+  type Values,
+} from "./_split.ts";
+import { chainBound, chainCost, chainSplit, closedForm } from "./_closed.ts";
+import { hsmCost } from "./hsm.ts";
+import { runD, runLength } from "./_runs.ts";
 
 export { chainCost, closedForm };
 
@@ -115,8 +126,36 @@ export class CostTable {
         this.kMax = 0;
         return;
       }
+      // MSM: an upper bound on C(t, m) from feasible policies: the chain with binomial (HSM)
+      // right parts, and HSM itself; MSM's recurrence contains HSM's moves, in both forms.
+      if (strategy === "msm") {
+        const bound = exact
+          ? (t <= 1 || m - alpha < 0 ? Infinity : 1 + chainBound(t - 1, m - alpha, alpha))
+          : chainBound(t, m - 1, alpha);
+        this.#ub = Math.min(bound, hsmCost(t, m));
+      }
     }
     this.kMax = this.#fill();
+    if (this.#ub < Infinity && this.costA(t, m) > this.#ub) {
+      throw new Error(`internal: C(${t}, ${m}) exceeds its upper bound ${this.#ub}`);
+    }
+  }
+
+  /**
+   * Cap of the solve without `sweep` (MSM): every subproblem of an optimal policy for `(t, m)`
+   * costs at most `C(t, m) ≤ #ub`, so cells above it are never part of one. A column stops at
+   * its first row above the cap (C grows with n) and {@link capRest} fills the rest with
+   * placeholders above `#ub`. A move that reads one costs more than `#ub`, so every cell up to
+   * the cap is still the minimum over the true moves. The search's previous-row bounds hold for
+   * whatever the placeholders are: they compare two rows of the same move, and the column
+   * being filled holds true minima up to the current row. Placeholder codes are not set; the
+   * policy never reaches them.
+   */
+  #ub = Infinity;
+
+  /** The cap of {@link CostTable} (`Infinity` with `sweep`, for ISM, or when chained). */
+  get upperBound(): number {
+    return this.#ub;
   }
 
   /**
@@ -185,6 +224,7 @@ export class CostTable {
   #fill(): number {
     const { t, m } = this;
     const { strategy, alpha, exact } = this.options;
+    const ub = this.#ub;
     // Paper-form MSM with α = 1 is ISM: storing I_y costs what storing h_y does and beats it.
     const kind = strategy === "msm" && alpha === 1 && !exact ? "ism" : strategy;
     const big = (t * (t + 1)) / 2 >= 2 ** 31;
@@ -241,7 +281,8 @@ export class CostTable {
         : exact
         ? (k - 1 - alpha >= 0 ? this.#b[k - 1 - alpha]! : null)
         : (k - alpha >= 1 ? this.#a[k - alpha]! : null);
-      const dropRight = int && exact && k - alpha >= 0 ? this.#b[k - alpha]!.v : null;
+      const dropCol = int && exact && k - alpha >= 0 ? this.#b[k - alpha]! : null;
+      const dropRight = dropCol === null ? null : dropCol.v;
       const yLo = exact ? 2 : 1; // exact y=1 is the separate "drop start" move
       const g1 = int ? Math.floor((k + free) / alpha) + 1 : 0; // G(n) = 2n − min(n, g1)
       let yh = 1;
@@ -251,6 +292,8 @@ export class CostTable {
       for (let n = 1; n <= t; n++) {
         let best = n + v[n - 1]!;
         let bestCode = n * 4 + MoveKind.None;
+        let hidSkip = false;
+        let intSkip = false;
         if (dropRight) {
           const q = 1 + dropRight[n - 1]!;
           if (q < best) {
@@ -276,6 +319,15 @@ export class CostTable {
             best = q;
             bestCode = y * 4 + MoveKind.Hidden;
           }
+          if (rmq && y + 1 <= n - 1) {
+            // The left part grows by one: the other split a convex merge would take.
+            const q1 = y + 1 + hidPrev.v[n - y - 1]! + v[y + 1]!;
+            if (q1 <= q) yh = y + 1; // track the family's own local minimum
+            if (q1 < best) {
+              best = q1;
+              bestCode = (y + 1) * 4 + MoveKind.Hidden;
+            }
+          }
         }
         if (intRight && n >= yLo && best > lb) {
           const y = Math.min(Math.max(yi, yLo), n);
@@ -284,8 +336,26 @@ export class CostTable {
             best = q;
             bestCode = y * 4 + MoveKind.Internal;
           }
+          if (rmq && y + 1 <= n) {
+            const q1 = y + 1 + intRight.v[n - y - 1]! + v[y]!;
+            if (q1 <= q) yi = y + 1; // track the family's own local minimum
+            if (q1 < best) {
+              best = q1;
+              bestCode = (y + 1) * 4 + MoveKind.Internal;
+            }
+          }
         }
-        if (hidPrev && n >= 2 && best > lb) {
+        // MSM: skip a family's search when the previous row's bounds, split at the hint,
+        // already show that it cannot beat the best candidate.
+        if (
+          rmq && hidPrev && n >= 2 && best > lb &&
+          v[n - 1]! + splitBound(1, n - 1, n, yh + 1, col, 0, hidPrev) >= best
+        ) hidSkip = true;
+        if (
+          rmq && intRight && n >= yLo && best > lb &&
+          v[n - 1]! + splitBound(yLo, n, n, yi + 1, col, 1, intRight) >= best
+        ) intSkip = true;
+        if (hidPrev && n >= 2 && best > lb && !hidSkip) {
           const q = split(1, n - 1, n, yh, col, 0, hidPrev, best);
           yh = splitY;
           if (q < best) {
@@ -293,7 +363,7 @@ export class CostTable {
             bestCode = yh * 4 + MoveKind.Hidden;
           }
         }
-        if (intRight && n >= yLo && best > lb) {
+        if (intRight && n >= yLo && best > lb && !intSkip) {
           const q = split(yLo, n, n, yi, col, 1, intRight, best);
           yi = splitY;
           if (q < best) {
@@ -301,10 +371,51 @@ export class CostTable {
             bestCode = yi * 4 + MoveKind.Internal;
           }
         }
+        if (best > ub) {
+          capRest(col, n, t, ub, big);
+          saturated = closed = false;
+          break;
+        }
         col.set(n, best);
         code[n] = bestCode;
         if (best !== floor(n)) saturated = false;
         if (best !== gn) closed = false;
+        // MSM: certify the following rows in one run of equal increments (`_runs.ts`).
+        const kindN = bestCode & 3;
+        if (rmq && n < t && kindN !== MoveKind.None) {
+          // The witness: the same split with its right part one row longer (the drop-start
+          // move is split 1 of the B column k − α).
+          const y = bestCode >> 2;
+          const hidden = kindN === MoveKind.Hidden;
+          const L = runLength(
+            n,
+            t - n,
+            y,
+            hidden ? hidPrev! : kindN === MoveKind.Internal ? intRight! : dropCol!,
+            col,
+            hidPrev && { g: hidPrev, fShift: 0, lo: 1, hiOff: 1, z: (hidden ? y : yh) + 1 },
+            intRight && { g: intRight, fShift: 1, lo: yLo, hiOff: 0, z: (hidden ? yi : y) + 1 },
+          );
+          const D = runD;
+          for (let i = 0; i < L; i++) {
+            const val = best + D;
+            // The exact form's drop-start move is outside both families: check it row by row.
+            if (val > ub || (dropRight && 1 + dropRight[n]! < val)) break;
+            n++;
+            best = val;
+            col.set(n, best);
+            code[n] = bestCode;
+            if (best !== floor(n)) saturated = false;
+            if (int && best !== 2 * n - Math.min(n, g1)) closed = false;
+          }
+          // The run kept the witness's split; move the other family's hint along with it.
+          if (L > 0 && kindN !== MoveKind.Hidden && hidPrev) {
+            yh = localMin(1, n - 1, n, yh, col, 0, hidPrev);
+          }
+          if (L > 0 && kindN !== MoveKind.Internal && intRight) {
+            yi = localMin(yLo, n, n, yi, col, 1, intRight);
+          }
+        }
       }
       this.#a[k] = col;
       this.#aCode[k] = code;
@@ -351,12 +462,14 @@ export class CostTable {
   ): boolean {
     const { t } = this;
     const { alpha } = this.options;
+    const ub = this.#ub;
     const col = newColumn();
     const v = col.v;
     const code = new Int32Array(t + 1);
     const aRight = hid ? this.#a[k]! : null;
     const bRight = int && k - alpha >= 0 ? this.#b[k - alpha]! : null;
     const g1 = Math.floor(k / alpha) + 1;
+    const rmq = split === splitMin;
     let closed = int;
     let yh = 1;
     let yi = 1;
@@ -379,6 +492,14 @@ export class CostTable {
           best = q;
           bestCode = y * 4 + MoveKind.Hidden;
         }
+        if (rmq && y + 1 <= n - 1) {
+          const q1 = y + 1 + aRight.v[n - y - 1]! + v[y + 1]!;
+          if (q1 <= q) yh = y + 1; // track the family's own local minimum
+          if (q1 < best) {
+            best = q1;
+            bestCode = (y + 1) * 4 + MoveKind.Hidden;
+          }
+        }
       }
       if (bRight && best > lb) {
         const y = Math.min(yi, n);
@@ -387,8 +508,20 @@ export class CostTable {
           best = q;
           bestCode = y * 4 + MoveKind.Internal;
         }
+        if (rmq && y + 1 <= n) {
+          const q1 = y + 1 + bRight.v[n - y - 1]! + v[y]!;
+          if (q1 <= q) yi = y + 1; // track the family's own local minimum
+          if (q1 < best) {
+            best = q1;
+            bestCode = (y + 1) * 4 + MoveKind.Internal;
+          }
+        }
       }
-      if (aRight && n >= 2 && best > lb) {
+      const hidSkip = rmq && aRight !== null && n >= 2 && best > lb &&
+        v[n - 1]! + splitBound(1, n - 1, n, yh + 1, col, 0, aRight) >= best;
+      const intSkip = rmq && bRight !== null && best > lb &&
+        v[n - 1]! + splitBound(1, n, n, yi + 1, col, 1, bRight) >= best;
+      if (aRight && n >= 2 && best > lb && !hidSkip) {
         const q = split(1, n - 1, n, yh, col, 0, aRight, best);
         yh = splitY;
         if (q < best) {
@@ -396,7 +529,7 @@ export class CostTable {
           bestCode = yh * 4 + MoveKind.Hidden;
         }
       }
-      if (bRight && best > lb) {
+      if (bRight && best > lb && !intSkip) {
         const q = split(1, n, n, yi, col, 1, bRight, best);
         yi = splitY;
         if (q < best) {
@@ -404,12 +537,54 @@ export class CostTable {
           bestCode = yi * 4 + MoveKind.Internal;
         }
       }
+      if (best > ub) {
+        capRest(col, n, t, ub, col.v instanceof Float64Array);
+        closed = false;
+        break;
+      }
       col.set(n, best);
       code[n] = bestCode;
       if (best !== gn) closed = false;
+      // Runs of equal increments (`_runs.ts`); `lower` is only a bound, not needed here.
+      const kindN = bestCode & 3;
+      if (rmq && n < t && (kindN === MoveKind.Hidden || kindN === MoveKind.Internal)) {
+        const y = bestCode >> 2;
+        const hidden = kindN === MoveKind.Hidden;
+        const L = runLength(
+          n,
+          t - n,
+          y,
+          hidden ? aRight! : bRight!,
+          col,
+          aRight && { g: aRight, fShift: 0, lo: 1, hiOff: 1, z: (hidden ? y : yh) + 1 },
+          bRight && { g: bRight, fShift: 1, lo: 1, hiOff: 0, z: (hidden ? yi : y) + 1 },
+        );
+        const D = runD;
+        for (let i = 0; i < L && best + D <= ub; i++) {
+          n++;
+          best += D;
+          col.set(n, best);
+          code[n] = bestCode;
+          if (int && best !== 2 * n - Math.min(n, g1)) closed = false;
+        }
+        if (L > 0 && !hidden && aRight) yh = localMin(1, n - 1, n, yh, col, 0, aRight);
+        if (L > 0 && hidden && bRight) yi = localMin(1, n, n, yi, col, 1, bRight);
+      }
     }
     this.#b.push(col);
     this.#bCode.push(code);
     return closed;
   }
+}
+
+/**
+ * Fill rows `n..t` of `col` with placeholders above the cap `ub`: `ub + i·d` for the `i`-th,
+ * where `d ≥ 1` is the column's last increment. Any values above `ub` would be exact (see
+ * `CostTable`); growing ones keep the split search's increment bounds useful.
+ */
+function capRest(col: Column, n: number, t: number, ub: number, big: boolean): void {
+  const v = col.v;
+  const d = n >= 2 ? Math.max(1, v[n - 1]! - v[n - 2]!) : 1;
+  const limit = big ? Infinity : 2 ** 31 - 1;
+  for (let i = 1; n <= t; n++, i++) col.set(n, Math.min(ub + i * d, limit));
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Rng } from "../../tasks/harness/rng.ts";
-import { closedForm, CostTable } from "./dp.ts";
+import { chainCost, closedForm, CostTable } from "./dp.ts";
+import { chainBound } from "./_closed.ts";
 import { fullScan, fullScanTables } from "./_full_scan.ts";
 import { plan } from "./plan.ts";
 import { simulate } from "./simulate.ts";
@@ -77,6 +78,50 @@ Deno.test("a full sweep stops at the closure column; larger budgets use the chai
       assert.equal(p.cost, Math.max(t, closed), `exact=${exact} m=${m}`);
       assert.equal(p.cost, table.costA(t, m));
       assert.ok(p.peakMemory <= m);
+    }
+  }
+});
+
+Deno.test("a solve without sweep caps cells above an upper bound and stays exact (MSM, both forms)", () => {
+  let capped = 0;
+  for (const exact of [false, true]) {
+    for (const [t, m, alpha] of [[200, 12, 2], [250, 30, 5], [180, 40, 10], [120, 6, 3]]) {
+      const ref = fullScan(t, m, alpha, "msm", exact);
+      const table = new CostTable(t, m, { strategy: "msm", alpha, exact });
+      const ub = table.upperBound;
+      const where = `t=${t} m=${m} α=${alpha} exact=${exact}`;
+      assert.ok(Number.isFinite(ub) && ref[m]![t]! <= ub, where);
+      assert.equal(table.costA(t, m), ref[m]![t], where);
+      for (let k = 1; k <= Math.min(m, table.kMax); k++) {
+        for (let n = 1; n <= t; n++) {
+          const got = table.costA(n, k);
+          if (got === ref[k]![n]) continue;
+          // Only placeholders differ, where the true cost is above the cap as well.
+          assert.ok(
+            got > ub && ref[k]![n]! > ub,
+            `${where} n=${n} k=${k}: ${got} vs ${ref[k]![n]}`,
+          );
+          capped++;
+        }
+      }
+    }
+  }
+  assert.ok(capped > 1000, `only ${capped} cells capped`);
+});
+
+Deno.test("chainBound() is at most the chain's cost and at least the optimum (both forms)", () => {
+  const t = 60;
+  for (const alpha of [1, 2, 5]) {
+    const M = alpha * (t - 1) + 2;
+    const paper = fullScan(t, M, alpha, "msm", false);
+    const exact = fullScanTables(t, M, alpha, "msm", true);
+    for (let f = 0; f < M; f++) {
+      for (let n = 1; n <= t; n++) {
+        const b = chainBound(n, f, alpha);
+        assert.ok(b <= chainCost(n, f, alpha), `α=${alpha} n=${n} f=${f}`);
+        assert.ok(b >= paper[f + 1]![n]!, `paper α=${alpha} n=${n} f=${f}`);
+        assert.ok(b >= exact.B[f]![n]!, `exact α=${alpha} n=${n} f=${f}`);
+      }
     }
   }
 });
