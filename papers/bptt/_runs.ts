@@ -45,20 +45,20 @@ export function familyStart(n: number, D: number, f: Column, fam: Family): numbe
   if (hi1 <= lo) return -1;
   const j1 = n + 1 - lo;
   // Splits ≥ z: rows z − s .. n of f (later rows are the run's, with Δf = D ≥ D − 1).
-  const fOk = (z: number) => z - s > n || 1 + f.minInc(z - s, n) >= D;
   // Splits < z at row n + 1: g over n + 2 − z .. n + 1 − lo; each later row adds one index.
-  const gOk = (z: number) => g.minInc(n + 2 - z, j1) >= D;
   const z0 = fam.z <= lo ? lo + 1 : fam.z > hi1 ? hi1 : fam.z;
-  if (fOk(z0) && gOk(z0)) return j1;
-  if (!fOk(hi1)) return -1;
-  let a = lo + 1; // smallest z with fOk lies in [a, b]
+  if (
+    (z0 - s > n || 1 + f.minInc(z0 - s, n) >= D) && g.minInc(n + 2 - z0, j1) >= D
+  ) return j1;
+  if (hi1 - s <= n && 1 + f.minInc(hi1 - s, n) < D) return -1;
+  let a = lo + 1; // the smallest z whose f condition holds lies in [a, b]
   let b = hi1;
   while (a < b) {
     const mid = (a + b) >> 1;
-    if (fOk(mid)) b = mid;
+    if (mid - s > n || 1 + f.minInc(mid - s, n) >= D) b = mid;
     else a = mid + 1;
   }
-  return gOk(a) ? j1 : -1;
+  return g.minInc(n + 2 - a, j1) >= D ? j1 : -1;
 }
 
 /** The increment `D` of the last {@link runLength} call (a module variable: no allocation). */

@@ -81,8 +81,35 @@ export class Column {
       const p = sp[pre - 1]!;
       sp[pre] = d < p ? d : p;
     }
-    if ((n & (BLOCK - 1)) !== BLOCK - 1) return;
-    // Block complete: suffix minima inside it, then the sparse table over block minima.
+    if ((n & (BLOCK - 1)) === BLOCK - 1) this.#complete(n);
+  }
+
+  /** Set rows `n + 1 .. n + L` to `v[n] + i·D` (a run of equal increments), as {@link set}. */
+  setRun(n: number, L: number, D: number): void {
+    const v = this.v;
+    const sp = this.#sp;
+    let value = v[n]!;
+    const stride = this.#stride;
+    for (let r = n + 1; r <= n + L; r++) {
+      value += D;
+      v[r] = value;
+      if (sp === null) continue;
+      sp[r] = D;
+      const pre = stride + r;
+      if ((r & (BLOCK - 1)) === 0 || r === 1) sp[pre] = D;
+      else {
+        const p = sp[pre - 1]!;
+        sp[pre] = D < p ? D : p;
+      }
+      if ((r & (BLOCK - 1)) === BLOCK - 1) this.#complete(r);
+    }
+  }
+
+  /** Row `n` ends a block: suffix minima inside it, then the sparse table over block minima. */
+  #complete(n: number): void {
+    const sp = this.#sp!;
+    const stride = this.#stride;
+    const d = sp[n]!;
     const first = n === BLOCK - 1 ? 1 : n - BLOCK + 1;
     const suf = 2 * stride;
     let m = d;

@@ -397,16 +397,20 @@ export class CostTable {
             intRight && { g: intRight, fShift: 1, lo: yLo, hiOff: 0, z: (hidden ? yi : y) + 1 },
           );
           const D = runD;
-          for (let i = 0; i < L; i++) {
-            const val = best + D;
-            // The exact form's drop-start move is outside both families: check it row by row.
-            if (val > ub || (dropRight && 1 + dropRight[n]! < val)) break;
-            n++;
-            best = val;
-            col.set(n, best);
-            code[n] = bestCode;
-            if (best !== floor(n)) saturated = false;
-            if (int && best !== 2 * n - Math.min(n, g1)) closed = false;
+          // The cap and the exact form's drop-start move (outside both families) end it early.
+          let l = 0;
+          for (let val = best + D; l < L && val <= ub; l++, val += D) {
+            if (dropRight && 1 + dropRight[n + l]! < val) break;
+          }
+          if (l > 0) {
+            // (`saturated` only matters without internal moves, i.e. never for MSM.)
+            col.setRun(n, l, D);
+            code.fill(bestCode, n + 1, n + l + 1);
+            for (let i = 1; i <= l && closed; i++) {
+              closed = best + i * D === 2 * (n + i) - Math.min(n + i, g1);
+            }
+            n += l;
+            best += l * D;
           }
           // The run kept the witness's split; move the other family's hint along with it.
           if (L > 0 && kindN !== MoveKind.Hidden && hidPrev) {
@@ -560,12 +564,16 @@ export class CostTable {
           bRight && { g: bRight, fShift: 1, lo: 1, hiOff: 0, z: (hidden ? yi : y) + 1 },
         );
         const D = runD;
-        for (let i = 0; i < L && best + D <= ub; i++) {
-          n++;
-          best += D;
-          col.set(n, best);
-          code[n] = bestCode;
-          if (int && best !== 2 * n - Math.min(n, g1)) closed = false;
+        let l = 0;
+        while (l < L && best + (l + 1) * D <= ub) l++;
+        if (l > 0) {
+          col.setRun(n, l, D);
+          code.fill(bestCode, n + 1, n + l + 1);
+          for (let i = 1; i <= l && closed; i++) {
+            closed = best + i * D === 2 * (n + i) - Math.min(n + i, g1);
+          }
+          n += l;
+          best += l * D;
         }
         if (L > 0 && !hidden && aRight) yh = localMin(1, n - 1, n, yh, col, 0, aRight);
         if (L > 0 && hidden && bRight) yi = localMin(1, n, n, yi, col, 1, bRight);
