@@ -11,7 +11,7 @@ import type { Strategy } from "./policy.ts";
 
 const T = 10000;
 const ALPHA = 5;
-const MEMORIES = [10, 50, 100, 500, 1000, 5000, 10000];
+const MEMORIES = [10, 50, 100, 200, 300, 500, 695, 1000, 5000, 10000];
 const CASES: { name: string; strategy: Strategy; exact: boolean }[] = [
   { name: "hsm", strategy: "hsm", exact: false },
   { name: "ism", strategy: "ism", exact: false },
@@ -28,6 +28,21 @@ for (const c of CASES) {
       warmup: 1,
       fn: () => {
         optimalCost({ t: T, memory, strategy: c.strategy, alpha: ALPHA, exact: c.exact });
+      },
+    });
+  }
+}
+
+// The slowest budgets found at α = 10 (just below the chain threshold, m ≈ 1390).
+for (const exact of [false, true]) {
+  for (const memory of [500, 1000]) {
+    Deno.bench({
+      name: `msm${exact ? " exact" : ""} α=10 t=${T} m=${memory}`,
+      group: "msm α=10",
+      n: 3,
+      warmup: 1,
+      fn: () => {
+        optimalCost({ t: T, memory, strategy: "msm", alpha: 10, exact });
       },
     });
   }
