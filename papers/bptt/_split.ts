@@ -87,21 +87,24 @@ export class Column {
   /** Set rows `n + 1 .. n + L` to `v[n] + i·D` (a run of equal increments), as {@link set}. */
   setRun(n: number, L: number, D: number): void {
     const v = this.v;
-    const sp = this.#sp;
     let value = v[n]!;
+    for (let r = n + 1; r <= n + L; r++) v[r] = value += D;
+    const sp = this.#sp;
+    if (sp === null) return;
     const stride = this.#stride;
-    for (let r = n + 1; r <= n + L; r++) {
-      value += D;
-      v[r] = value;
-      if (sp === null) continue;
-      sp[r] = D;
-      const pre = stride + r;
-      if ((r & (BLOCK - 1)) === 0 || r === 1) sp[pre] = D;
-      else {
-        const p = sp[pre - 1]!;
-        sp[pre] = D < p ? D : p;
+    // Block by block: increments are all D, so a block's prefix minima are constant after the
+    // run's first row in it.
+    for (let a = n + 1; a <= n + L;) {
+      const end = Math.min(n + L, a | (BLOCK - 1));
+      sp.fill(D, a, end + 1);
+      let m = D;
+      if ((a & (BLOCK - 1)) !== 0 && a !== 1) {
+        const p = sp[stride + a - 1]!;
+        if (p < m) m = p;
       }
-      if ((r & (BLOCK - 1)) === BLOCK - 1) this.#complete(r);
+      sp.fill(m, stride + a, stride + end + 1);
+      if ((end & (BLOCK - 1)) === BLOCK - 1) this.#complete(end);
+      a = end + 1;
     }
   }
 
