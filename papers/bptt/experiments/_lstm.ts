@@ -18,7 +18,7 @@ import { Rng } from "../../../tasks/harness/rng.ts";
 import { median } from "../../../tasks/harness/stats.ts";
 import { lstmCell } from "../cells.ts";
 import { chenPlan } from "../chen.ts";
-import { type BpttProblem, runPolicy } from "../executor.ts";
+import { type BpttProblem, runPolicy, stateSizes } from "../executor.ts";
 import { plan, storeAllMemory, storeAllOps } from "../plan.ts";
 import type { Op } from "../policy.ts";
 import { simulate } from "../simulate.ts";
@@ -205,4 +205,40 @@ export function measurePolicies(
     }
   }
   return runs.map(combine);
+}
+
+/**
+ * One measured cell of the LSTM experiments: build the seeded problem, measure α, plan every
+ * method at every memory fraction, and time them interleaved in this process.
+ * @returns `{hiddenBytes, internalBytes, alpha, backend, rows}`, one row per policy with its
+ *   method, memory fraction, budget (units and bytes; null where the method has no budget),
+ *   planned forward ops and timing.
+ */
+export function measureLstmMethods(
+  size: LstmSize & { iterations: number },
+  seed: number,
+  fractions: readonly number[],
+  methods: readonly string[],
+  onRun: (done: number, total: number) => void,
+) {
+  const problem = lstmProblem({ t: size.t, hidden: size.hidden, batch: size.batch }, seed);
+  const { hiddenBytes, internalBytes } = stateSizes(problem);
+  const alpha = internalBytes / hiddenBytes;
+  const policies = methodPolicies(size.t, alpha, fractions, methods);
+  const timings = measurePolicies(problem, policies, size.iterations, onRun);
+  problem.dispose();
+  return {
+    hiddenBytes,
+    internalBytes,
+    alpha,
+    backend: tf.getBackend(),
+    rows: policies.map((p, i) => ({
+      method: p.method,
+      memoryFraction: p.memoryFraction,
+      budgetUnits: p.budgetUnits,
+      budgetBytes: p.method === "bptt" || p.method === "chen" ? null : p.budgetUnits * hiddenBytes,
+      plannedCost: p.cost,
+      ...timings[i]!,
+    })),
+  };
 }

@@ -11,7 +11,6 @@
  * @module
  */
 
-import * as tf from "@tensorflow/tfjs";
 import type {
   CellContext,
   CellRecord,
@@ -19,8 +18,7 @@ import type {
   Experiment,
   Json,
 } from "../../../tasks/harness/experiment.ts";
-import { stateSizes } from "../executor.ts";
-import { lstmProblem, measurePolicies, methodPolicies } from "./_lstm.ts";
+import { measureLstmMethods } from "./_lstm.ts";
 
 /** Config of the headline comparison. */
 export interface HeadlineConfig extends Config {
@@ -41,36 +39,13 @@ const defaults: HeadlineConfig = { ...paper, hidden: 64, batch: 8, iterations: 5
 const smoke: HeadlineConfig = { ...defaults, t: 100, hidden: 16, batch: 2, iterations: 1 };
 
 function runCell(config: HeadlineConfig, ctx: CellContext): Json {
-  const problem = lstmProblem(
-    { t: config.t, hidden: config.hidden, batch: config.batch },
+  return measureLstmMethods(
+    config,
     ctx.cell.seed!,
-  );
-  const { hiddenBytes, internalBytes } = stateSizes(problem);
-  const alpha = internalBytes / hiddenBytes;
-  const policies = methodPolicies(config.t, alpha, [config.fraction], [
-    "bptt",
-    "msm",
-    "ism",
-    "hsm",
-  ]);
-  const timings = measurePolicies(
-    problem,
-    policies,
-    config.iterations,
+    [config.fraction],
+    ["bptt", "msm", "ism", "hsm"],
     (d, n) => ctx.progress.update(d, n),
   );
-  problem.dispose();
-  return {
-    alpha,
-    backend: tf.getBackend(),
-    hiddenBytes,
-    rows: policies.map((p, i) => ({
-      method: p.method,
-      memoryFraction: p.memoryFraction,
-      budgetBytes: p.method === "bptt" ? null : p.budgetUnits * hiddenBytes,
-      ...timings[i]!,
-    })),
-  };
 }
 
 type Row = Record<string, number | string | null>;

@@ -11,7 +11,6 @@
  * @module
  */
 
-import * as tf from "@tensorflow/tfjs";
 import type {
   CellContext,
   CellRecord,
@@ -22,8 +21,7 @@ import type {
 } from "../../../tasks/harness/experiment.ts";
 import { linePlot } from "../../../tasks/harness/plot.ts";
 import { seedStat } from "../../../tasks/harness/stats.ts";
-import { stateSizes } from "../executor.ts";
-import { lstmProblem, measurePolicies, methodPolicies } from "./_lstm.ts";
+import { measureLstmMethods } from "./_lstm.ts";
 
 /** Config of the measured LSTM benchmark. */
 export interface LstmMeasuredConfig extends Config {
@@ -66,34 +64,13 @@ const smoke: LstmMeasuredConfig = {
 };
 
 function runCell(config: LstmMeasuredConfig, ctx: CellContext): Json {
-  const problem = lstmProblem(
-    { t: config.t, hidden: config.hidden, batch: config.batch },
+  return measureLstmMethods(
+    config,
     ctx.cell.seed!,
-  );
-  const { hiddenBytes, internalBytes } = stateSizes(problem);
-  const alpha = internalBytes / hiddenBytes;
-  const policies = methodPolicies(config.t, alpha, config.fractions, config.methods);
-  const timings = measurePolicies(
-    problem,
-    policies,
-    config.iterations,
+    config.fractions,
+    config.methods,
     (d, n) => ctx.progress.update(d, n),
   );
-  problem.dispose();
-  return {
-    hiddenBytes,
-    internalBytes,
-    alpha,
-    backend: tf.getBackend(),
-    rows: policies.map((p, i) => ({
-      method: p.method,
-      memoryFraction: p.memoryFraction,
-      budgetUnits: p.budgetUnits,
-      budgetBytes: p.method === "bptt" || p.method === "chen" ? null : p.budgetUnits * hiddenBytes,
-      plannedCost: p.cost,
-      ...timings[i]!,
-    })),
-  };
 }
 
 type Row = Record<string, number | string | null>;
