@@ -21,6 +21,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { installEngine, lstmGates } from "../../tasks/engine/mod.ts";
 import { conv2dSame, depthToSpace, spaceToDepth } from "./conv_ops.ts";
 import { bernoulliNll, discretizedLogisticNll, gaussianKl } from "./distributions.ts";
 
@@ -75,10 +76,13 @@ interface LstmState {
 /** Clamp for log σ, so exp stays finite early in training. */
 const LOG_SIG_MIN = -7, LOG_SIG_MAX = 4;
 
+/** Models made so far in this thread (for unique variable names). */
+let instances = 0;
+
 /** A one-layer convolutional DRAW with a learned prior. */
 export class ConvDraw {
   readonly cfg: ConvDrawConfig;
-  /** Trainable variables by name. */
+  /** Trainable variables by role (`wEnc`, …); each variable's own name is `convDrawN/role`. */
   readonly vars: Record<string, tf.Variable>;
   /** Pixel channels after space-to-depth (`s2d²`). */
   readonly cx: number;
@@ -88,6 +92,7 @@ export class ConvDraw {
   readonly lw: number;
 
   constructor(cfg: ConvDrawConfig) {
+    installEngine(tf.getBackend()); // conv backprop kernels and fused LSTM gates (idempotent)
     this.cfg = cfg;
     const { hidden: h, zChannels: cz, kernel: k, s2d } = cfg;
     this.cx = s2d * s2d;
@@ -95,14 +100,21 @@ export class ConvDraw {
     this.lh = cfg.height / s2d;
     this.lw = cfg.width / s2d;
     let seed = cfg.seed * 1000;
+    // unique variable names, so several models (and their optimizers) can live in one process
+    const scope = `convDraw${++instances}`;
+    const named = (name: string) => `${scope}/${name}`;
     const glorot = (name: string, shape: number[], fanIn: number, fanOut: number, gain = 1) => {
       const lim = gain * Math.sqrt(6 / (fanIn + fanOut));
-      return tf.variable(tf.randomUniform(shape, -lim, lim, "float32", ++seed), true, name);
+      return tf.variable(
+        tf.randomUniform(shape, -lim, lim, "float32", ++seed),
+        true,
+        named(name),
+      );
     };
     const lstmBias = (name: string) => {
       const b = new Float32Array(4 * h);
       b.fill(1, h, 2 * h); // forget-gate bias 1
-      return tf.variable(tf.tensor1d(b), true, name);
+      return tf.variable(tf.tensor1d(b), true, named(name));
     };
     const encIn = 2 * this.cx + h + h; // [x, ε, h^d_{t−1}] + h^e_{t−1}
     const decIn = cz + this.cr + h; // [z_t, r_{t−1}] + h^d_{t−1}
@@ -112,11 +124,11 @@ export class ConvDraw {
       wDec: glorot("wDec", [k, k, decIn, 4 * h], k * k * decIn, k * k * 4 * h),
       bDec: lstmBias("bDec"),
       wQ: glorot("wQ", [k, k, h, 2 * cz], k * k * h, k * k * 2 * cz, 0.1),
-      bQ: tf.variable(tf.zeros([2 * cz]), true, "bQ"),
+      bQ: tf.variable(tf.zeros([2 * cz]), true, named("bQ")),
       wP: glorot("wP", [k, k, h, 2 * cz], k * k * h, k * k * 2 * cz, 0.1),
-      bP: tf.variable(tf.zeros([2 * cz]), true, "bP"),
+      bP: tf.variable(tf.zeros([2 * cz]), true, named("bP")),
       wWrite: glorot("wWrite", [1, 1, h, this.cr], h, this.cr),
-      canvas0: tf.variable(tf.zeros([1, this.lh, this.lw, this.cr]), true, "canvas0"),
+      canvas0: tf.variable(tf.zeros([1, this.lh, this.lw, this.cr]), true, named("canvas0")),
     };
   }
 
@@ -131,11 +143,10 @@ export class ConvDraw {
   }
 
   #lstm(input: tf.Tensor4D, s: LstmState, w: tf.Variable, b: tf.Variable): LstmState {
-    const h = this.cfg.hidden;
+    // gate blocks i, f, o, g; the gate math is one fused kernel each way on wasm and cpu
     const gates = conv2dSame(tf.concat([input, s.h], 3), w as tf.Tensor4D, b as tf.Tensor1D);
-    const [i, f, o, g] = tf.split(gates, [h, h, h, h], 3);
-    const c = tf.add(tf.mul(tf.sigmoid(f), s.c), tf.mul(tf.sigmoid(i), tf.tanh(g))) as tf.Tensor4D;
-    return { h: tf.mul(tf.sigmoid(o), tf.tanh(c)) as tf.Tensor4D, c };
+    const { h, c } = lstmGates(gates, s.c);
+    return { h: h as tf.Tensor4D, c: c as tf.Tensor4D };
   }
 
   #gauss(hState: tf.Tensor4D, w: tf.Variable, b: tf.Variable): [tf.Tensor4D, tf.Tensor4D] {

@@ -1,42 +1,16 @@
 /**
- * Convolution and pixel-shuffle ops whose gradients run on every TF.js backend.
- *
- * The wasm backend has no `Conv2DBackpropFilter` kernel and no `depthToSpace` gradient, so
- * {@link conv2dSame} wraps `tf.conv2d` in a `tf.customGrad` whose backward pass uses only forward
- * convolutions (input gradient: a convolution with the flipped, transposed filter; filter
- * gradient: a convolution of the transposed input with the transposed output gradient), and
- * space-to-depth / depth-to-space are written as reshape + transpose.
+ * The convolution and pixel-shuffle ops of conv DRAW. Space-to-depth / depth-to-space are
+ * reshape + transpose, so their gradients exist on every backend; the convolution's backward
+ * kernels come from the engine (`tasks/engine`, wasm has no `Conv2DBackpropFilter` of its own).
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 
-function convSameGrad(dy: tf.Tensor4D, x: tf.Tensor4D, w: tf.Tensor4D): [tf.Tensor4D, tf.Tensor4D] {
-  const k = w.shape[0];
-  const p = (k - 1) / 2;
-  // dx = dy ⋆ rot180(w)ᵀ  (same padding, odd kernel, stride 1)
-  const wT = tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]); // [K, K, Co, Ci]
-  const dx = tf.conv2d(dy, wT as tf.Tensor4D, 1, "same");
-  // dw[a, b, i, o] = Σ_{n,h,w} xpad[n, h+a, w+b, i] · dy[n, h, w, o]
-  const xp = p > 0 ? tf.pad(x, [[0, 0], [p, p], [p, p], [0, 0]]) : x;
-  const xt = tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D; // [Ci, H+2p, W+2p, B]
-  const dyt = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [H, W, B, Co]
-  const g = tf.conv2d(xt, dyt, 1, "valid"); // [Ci, K, K, Co]
-  return [dx, tf.transpose(g, [1, 2, 0, 3]) as tf.Tensor4D]; // [K, K, Ci, Co]
-}
-
-const convSame = tf.customGrad((x, w, save) => {
-  const xx = x as tf.Tensor4D, ww = w as tf.Tensor4D;
-  (save as tf.GradSaveFunc)([xx, ww]);
-  return {
-    value: tf.conv2d(xx, ww, 1, "same"),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-      convSameGrad(dy as tf.Tensor4D, saved[0] as tf.Tensor4D, saved[1] as tf.Tensor4D),
-  };
-});
-
 /**
- * Stride-1 'same' convolution with an odd square kernel, differentiable on wasm.
+ * Stride-1 'same' convolution with an odd square kernel and an optional bias (one fused kernel).
+ * Its gradients use the backend's `Conv2DBackpropInput` / `Conv2DBackpropFilter`, which
+ * `installEngine` supplies (and makes fast) on wasm and cpu; {@link ConvDraw} installs it.
  * @param x input `[B, H, W, Ci]`
  * @param w filter `[K, K, Ci, Co]`, K odd
  * @param b optional bias `[Co]`
@@ -46,8 +20,7 @@ export function conv2dSame(x: tf.Tensor4D, w: tf.Tensor4D, b?: tf.Tensor1D): tf.
   if (w.shape[0] % 2 !== 1 || w.shape[0] !== w.shape[1]) {
     throw new Error(`conv2dSame needs an odd square kernel, got ${w.shape[0]}x${w.shape[1]}`);
   }
-  const y = convSame(x, w) as tf.Tensor4D;
-  return b ? tf.add(y, b) : y;
+  return tf.fused.conv2d({ x, filter: w, strides: 1, pad: "same", bias: b });
 }
 
 /**

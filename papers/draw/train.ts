@@ -1,14 +1,16 @@
 /**
  * Training and evaluation loops for {@link ConvDraw}: Adam with a linear learning-rate decay,
- * global-norm gradient clipping, seeded minibatches (and dynamic binarization), a test-set
- * negative ELBO with per-iteration KL, and a weight cache keyed by the full configuration.
+ * global-norm gradient clipping, seeded minibatches (and dynamic binarization), optionally
+ * data-parallel over Web Workers (`replica_pool.ts`), and a test-set negative ELBO with
+ * per-iteration KL.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import type { ImageSet } from "../../datasets/_files.ts";
 import { Rng } from "../../tasks/harness/rng.ts";
-import { ConvDraw, type ConvDrawConfig } from "./conv_draw.ts";
+import type { ConvDraw } from "./conv_draw.ts";
+import { ReplicaPool } from "./replica_pool.ts";
 
 /** Optimisation settings (ours: the paper's are unknown). */
 export interface TrainConfig {
@@ -21,6 +23,13 @@ export interface TrainConfig {
   clip: number;
   /** Positive seed of batches, binarization and noise. */
   seed: number;
+  /**
+   * Replicas computing gradients in parallel, this thread included (default 1: no workers).
+   * Each extra replica is a Web Worker with its own TF.js backend, so on a CPU backend `n`
+   * replicas use `n` cores. The batch is split between them; the noise differs per shard, so
+   * trained weights depend on `replicas`.
+   */
+  replicas?: number;
 }
 
 /** Loss curve point (mean over the minibatch, nats/image). */
@@ -29,8 +38,8 @@ export interface CurvePoint {
   loss: number;
 }
 
-/** Copy images `idx` into a `[B, H, W, 1]` tensor; optionally Bernoulli-binarize with `rng`. */
-export function batchTensor(data: ImageSet, idx: number[], rng?: Rng): tf.Tensor4D {
+/** Copy images `idx` into one flat array; optionally Bernoulli-binarize with `rng`. */
+export function batchPixels(data: ImageSet, idx: number[], rng?: Rng): Float32Array {
   const d = data.h * data.w;
   const buf = new Float32Array(idx.length * d);
   idx.forEach((i, k) => {
@@ -38,7 +47,50 @@ export function batchTensor(data: ImageSet, idx: number[], rng?: Rng): tf.Tensor
     if (rng) { for (let p = 0; p < d; p++) buf[k * d + p] = rng.next() < src[p] ? 1 : 0; }
     else buf.set(src, k * d);
   });
-  return tf.tensor4d(buf, [idx.length, data.h, data.w, 1]);
+  return buf;
+}
+
+/** Copy images `idx` into a `[B, H, W, 1]` tensor; optionally Bernoulli-binarize with `rng`. */
+export function batchTensor(data: ImageSet, idx: number[], rng?: Rng): tf.Tensor4D {
+  return tf.tensor4d(batchPixels(data, idx, rng), [idx.length, data.h, data.w, 1]);
+}
+
+/**
+ * Mean loss of a batch and its gradients with respect to every model variable, as one flat
+ * array in the order of `model.vars` (what a gradient worker sends back).
+ */
+export function lossAndFlatGrads(
+  model: ConvDraw,
+  x: tf.Tensor4D,
+  seed: number,
+): { loss: number; grads: Float32Array } {
+  // tf.tidy walks every element of a returned typed array, so read the values after it
+  const [value, flat] = tf.tidy(() => {
+    const { value, grads } = tf.variableGrads(() => model.loss(x, seed));
+    return [
+      value,
+      tf.concat(Object.values(model.vars).map((v) => tf.reshape(grads[v.name], [-1]))),
+    ];
+  });
+  const out = { loss: value.dataSync()[0], grads: readAndDispose(flat) };
+  value.dispose();
+  return out;
+}
+
+/** A tensor's values as a fresh array, then the tensor is freed. */
+function readAndDispose(t: tf.Tensor): Float32Array {
+  const v = (t.dataSync() as Float32Array).slice();
+  t.dispose();
+  return v;
+}
+
+/** Global-norm clip of gradient tensors, then one optimizer step. Call inside `tf.tidy`. */
+function applyClipped(opt: tf.Optimizer, grads: Record<string, tf.Tensor>, clip: number): void {
+  const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
+  const scale = tf.minimum(1, tf.div(clip, tf.add(norm, 1e-6)));
+  const clipped: Record<string, tf.Tensor> = {};
+  for (const [k, g] of Object.entries(grads)) clipped[k] = tf.mul(g, scale);
+  opt.applyGradients(clipped);
 }
 
 /** One Adam step on a batch; returns the loss. No tensors are left behind but the optimizer's. */
@@ -51,57 +103,161 @@ export function trainStep(
 ): number {
   return tf.tidy(() => {
     const { value, grads } = tf.variableGrads(() => model.loss(x, seed));
-    const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
-    const scale = tf.minimum(1, tf.div(clip, tf.add(norm, 1e-6)));
-    const clipped: Record<string, tf.Tensor> = {};
-    for (const [k, g] of Object.entries(grads)) clipped[k] = tf.mul(g, scale);
-    opt.applyGradients(clipped);
+    applyClipped(opt, grads, clip);
     return value.dataSync()[0];
   });
 }
 
 /**
- * Train a model in place.
- * @param onStep called after each step (progress, logging)
+ * One Adam step on a batch split across replicas: shard 0 runs here, shard w > 0 in gradient
+ * worker w − 1 with noise seed `seed + w`, and the update uses the size-weighted mean of the
+ * shards' gradients (= the gradient of the whole batch's mean loss). With no workers this is
+ * {@link trainStep}. Returns the batch's mean loss.
+ */
+export async function dataParallelStep(
+  model: ConvDraw,
+  opt: tf.Optimizer,
+  pixels: Float32Array,
+  shape: [number, number, number, number],
+  seed: number,
+  clip: number,
+  pool: ReplicaPool | null,
+): Promise<number> {
+  const [B, H, W] = shape;
+  if (!pool) {
+    const x = tf.tensor4d(pixels, shape);
+    const loss = trainStep(model, opt, x, seed, clip);
+    x.dispose();
+    return loss;
+  }
+  const sizes = shardSizes(B, pool.size + 1);
+  const d = H * W;
+  const offsets = sizes.map((_, w) => sizes.slice(0, w).reduce((a, b) => a + b, 0));
+  const remote = pool.grads(
+    flatWeights(model),
+    sizes.slice(1).map((n, w) => ({
+      pixels: pixels.slice(offsets[w + 1] * d, (offsets[w + 1] + n) * d),
+      shape: [n, H, W, 1] as [number, number, number, number],
+      seed: seed + w + 1,
+    })),
+  );
+  const x0 = tf.tensor4d(pixels.subarray(0, sizes[0] * d), [sizes[0], H, W, 1]);
+  let local: { loss: number; grads: Float32Array };
+  try {
+    local = lossAndFlatGrads(model, x0, seed);
+  } catch (e) {
+    await remote.catch(() => {}); // settle the workers' answers before giving up
+    throw e;
+  } finally {
+    x0.dispose();
+  }
+  const shards = [local, ...await remote];
+  const sum = new Float32Array(local.grads.length);
+  let loss = 0;
+  shards.forEach((s, w) => {
+    const f = sizes[w] / B;
+    loss += f * s.loss;
+    for (let i = 0; i < sum.length; i++) sum[i] += f * s.grads[i];
+  });
+  tf.tidy(() => applyClipped(opt, unflatten(model, sum), clip));
+  return loss;
+}
+
+/** Split a batch of `B` into `n` shard sizes as equal as possible (larger ones first). */
+export function shardSizes(B: number, n: number): number[] {
+  if (n > B) throw new Error(`cannot split a batch of ${B} over ${n} replicas`);
+  return Array.from({ length: n }, (_, w) => Math.floor(B / n) + (w < B % n ? 1 : 0));
+}
+
+/** Every model variable, flattened and concatenated in the order of `model.vars`. */
+export function flatWeights(model: ConvDraw): Float32Array {
+  return readAndDispose(
+    tf.tidy(() => tf.concat(Object.values(model.vars).map((v) => tf.reshape(v, [-1])))),
+  );
+}
+
+/**
+ * Tensors shaped like `model.vars` from a flat array in that order, keyed by variable name (as
+ * `tf.variableGrads` returns and `Optimizer.applyGradients` takes). Call inside `tf.tidy`.
+ */
+export function unflatten(model: ConvDraw, flat: Float32Array): Record<string, tf.Tensor> {
+  const out: Record<string, tf.Tensor> = {};
+  let o = 0;
+  for (const v of Object.values(model.vars)) {
+    out[v.name] = tf.tensor(flat.subarray(o, o + v.size), v.shape);
+    o += v.size;
+  }
+  if (o !== flat.length) throw new Error(`flat array has ${flat.length} values, model ${o}`);
+  return out;
+}
+
+/** Options of {@link train} beyond the training config. */
+export interface TrainOptions {
+  /** Called after each step (progress, logging). */
+  onStep?: (step: number, loss: number) => void;
+  /** Loss-curve resolution: one point per this many steps (mean over them). */
+  curveEvery?: number;
+  /**
+   * Workers to use when `cfg.replicas > 1` (its size must be `replicas − 1`); by default the
+   * trainer starts its own and stops them at the end.
+   */
+  pool?: ReplicaPool | null;
+}
+
+/**
+ * Train a model in place: Adam with a linear learning-rate decay, global-norm clipping, seeded
+ * minibatches (and dynamic binarization), optionally data-parallel over `replicas` threads.
  * @returns the loss curve (every `curveEvery` steps, averaged over those steps)
  */
-export function train(
+export async function train(
   model: ConvDraw,
   data: ImageSet,
   binarize: boolean,
   cfg: TrainConfig,
-  onStep: (step: number, loss: number) => void = () => {},
-  curveEvery = 25,
-): CurvePoint[] {
+  { onStep = () => {}, curveEvery = 25, pool: given = null }: TrainOptions = {},
+): Promise<CurvePoint[]> {
+  const replicas = cfg.replicas ?? 1;
+  if (given && given.size !== replicas - 1) {
+    throw new Error(
+      `replicas = ${replicas} needs ${replicas - 1} workers, the pool has ${given.size}`,
+    );
+  }
   const rng = new Rng(cfg.seed);
-  const lr = tf.scalar(cfg.lr);
   const opt = tf.train.adam(cfg.lr);
+  const pool = given ??
+    (replicas > 1 ? await ReplicaPool.start(replicas - 1, model.cfg, tf.getBackend()) : null);
   const curve: CurvePoint[] = [];
   let order: number[] = [], pos = 0, acc = 0, accN = 0;
-  for (let step = 1; step <= cfg.steps; step++) {
-    if (pos + cfg.batch > order.length) {
-      order = rng.shuffle(Array.from({ length: data.n }, (_, i) => i));
-      pos = 0;
+  try {
+    for (let step = 1; step <= cfg.steps; step++) {
+      if (pos + cfg.batch > order.length) {
+        order = rng.shuffle(Array.from({ length: data.n }, (_, i) => i));
+        pos = 0;
+      }
+      const idx = order.slice(pos, pos + cfg.batch);
+      pos += cfg.batch;
+      // linear decay lr → lrFinal (Adam's learningRate field is read every step)
+      (opt as unknown as { learningRate: number }).learningRate = cfg.lr +
+        (cfg.lrFinal - cfg.lr) * (step - 1) / Math.max(1, cfg.steps - 1);
+      const pixels = batchPixels(data, idx, binarize ? rng : undefined);
+      const shape: [number, number, number, number] = [idx.length, data.h, data.w, 1];
+      const seed = rng.int(2 ** 30) + 1;
+      const loss = await dataParallelStep(model, opt, pixels, shape, seed, cfg.clip, pool);
+      if (!Number.isFinite(loss)) {
+        throw new Error(`training diverged at step ${step} (loss ${loss})`);
+      }
+      acc += loss;
+      accN++;
+      if (step % curveEvery === 0 || step === cfg.steps) {
+        curve.push({ step, loss: acc / accN });
+        acc = accN = 0;
+      }
+      onStep(step, loss);
     }
-    const idx = order.slice(pos, pos + cfg.batch);
-    pos += cfg.batch;
-    // linear decay lr → lrFinal (Adam's learningRate field is read every step)
-    (opt as unknown as { learningRate: number }).learningRate = cfg.lr +
-      (cfg.lrFinal - cfg.lr) * (step - 1) / Math.max(1, cfg.steps - 1);
-    const x = batchTensor(data, idx, binarize ? rng : undefined);
-    const loss = trainStep(model, opt, x, rng.int(2 ** 30) + 1, cfg.clip);
-    x.dispose();
-    if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${step} (loss ${loss})`);
-    acc += loss;
-    accN++;
-    if (step % curveEvery === 0 || step === cfg.steps) {
-      curve.push({ step, loss: acc / accN });
-      acc = accN = 0;
-    }
-    onStep(step, loss);
+  } finally {
+    if (!given) pool?.close();
+    opt.dispose();
   }
-  opt.dispose();
-  lr.dispose();
   return curve;
 }
 
@@ -115,83 +271,64 @@ export interface EvalResult {
   klTotal: number;
 }
 
-/** Evaluate the single-sample negative ELBO on the first `limit` images of a set. */
+/**
+ * `[Σ recon, Σ KL_1, …, Σ KL_T]` over a batch (nats), one posterior sample drawn with `seed`.
+ */
+export function elboSums(model: ConvDraw, x: tf.Tensor4D, seed: number): Float32Array {
+  return readAndDispose(tf.tidy(() => {
+    const t = model.elbo(x, seed);
+    return tf.stack([tf.sum(t.recon), ...t.kl.map((k) => tf.sum(k))]);
+  }));
+}
+
+/**
+ * Evaluate the single-sample negative ELBO on the first `limit` images of a set, in batches of
+ * `batch` with noise seed `seed + b` for batch b. With a pool, batches are spread round-robin over
+ * this thread and the workers; each batch keeps its seed, so the result does not depend on the
+ * number of replicas.
+ */
 export async function evaluate(
   model: ConvDraw,
   data: ImageSet,
   limit: number,
   seed: number,
   batch = 250,
+  pool: ReplicaPool | null = null,
 ): Promise<EvalResult> {
   const n = Math.min(limit, data.n);
+  const d = data.h * data.w;
+  const batches = Array.from({ length: Math.ceil(n / batch) }, (_, b) => ({
+    pixels: data.x.subarray(b * batch * d, Math.min(n, (b + 1) * batch) * d),
+    shape: [Math.min(batch, n - b * batch), data.h, data.w, 1] as [number, number, number, number],
+    seed: seed + b,
+  }));
+  const weights = pool ? flatWeights(model) : null;
+  const sums: Float32Array[] = [];
+  for (let b = 0; b < batches.length; b += 1 + (pool?.size ?? 0)) {
+    const remote = pool
+      ? pool.elboSums(
+        weights!,
+        batches.slice(b + 1, b + 1 + pool.size).map((s) => ({ ...s, pixels: s.pixels.slice() })),
+      )
+      : Promise.resolve([]);
+    const x = tf.tensor4d(batches[b].pixels, batches[b].shape);
+    try {
+      sums.push(elboSums(model, x, batches[b].seed));
+    } catch (e) {
+      await remote.catch(() => {});
+      throw e;
+    } finally {
+      x.dispose();
+    }
+    sums.push(...await remote);
+  }
   let recon = 0;
   const kl = new Array(model.cfg.iterations).fill(0);
-  for (let s = 0, b = 0; s < n; s += batch, b++) {
-    const idx = Array.from({ length: Math.min(batch, n - s) }, (_, i) => s + i);
-    const sums = tf.tidy(() => {
-      const x = batchTensor(data, idx);
-      const t = model.elbo(x, seed + b);
-      return tf.stack([tf.sum(t.recon), ...t.kl.map((k) => tf.sum(k))]);
-    });
-    const v = await sums.data();
-    sums.dispose();
+  for (const v of sums) {
     recon += v[0];
     for (let t = 0; t < kl.length; t++) kl[t] += v[t + 1];
   }
   const klPerIter = kl.map((k) => k / n);
   const klTotal = klPerIter.reduce((a, b) => a + b, 0);
   return { images: n, recon: recon / n, klPerIter, klTotal, nelbo: recon / n + klTotal };
-}
-
-/** Stable short hash (FNV-1a, hex) of a JSON value, for cache keys. */
-export function configHash(value: unknown): string {
-  const s = JSON.stringify(value);
-  let h1 = 0x811c9dc5, h2 = 0x01000193;
-  for (let i = 0; i < s.length; i++) {
-    h1 = Math.imul(h1 ^ s.charCodeAt(i), 0x01000193) >>> 0;
-    h2 = Math.imul(h2 ^ s.charCodeAt(i), 0x5bd1e995) >>> 0;
-  }
-  return h1.toString(16).padStart(8, "0") + h2.toString(16).padStart(8, "0");
-}
-
-/** Where trained weights are cached (`$PAPERS_REPRO_CACHE/../draw_models` or ~/.cache/...). */
-export function modelCacheDir(): string {
-  const env = (k: string) => {
-    try {
-      return Deno.env.get(k) || undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  return env("PAPERS_REPRO_MODEL_CACHE") ??
-    `${env("HOME") ?? "/tmp"}/.cache/papers-repro/draw_models`;
-}
-
-/** A trained model as cached: weights plus what training produced. */
-export interface TrainedRecord {
-  key: string;
-  modelConfig: ConvDrawConfig;
-  trainConfig: TrainConfig;
-  dataset: string;
-  curve: CurvePoint[];
-  trainSeconds: number;
-  weights: Record<string, { shape: number[]; data: number[] }>;
-}
-
-/** Read a cached trained model, or null. */
-export async function readCachedModel(key: string): Promise<TrainedRecord | null> {
-  try {
-    return JSON.parse(await Deno.readTextFile(`${modelCacheDir()}/${key}.json`));
-  } catch {
-    return null;
-  }
-}
-
-/** Write a trained model to the cache (atomic rename). */
-export async function writeCachedModel(rec: TrainedRecord): Promise<void> {
-  const dir = modelCacheDir();
-  await Deno.mkdir(dir, { recursive: true });
-  const path = `${dir}/${rec.key}.json`;
-  await Deno.writeTextFile(`${path}.tmp`, JSON.stringify(rec));
-  await Deno.rename(`${path}.tmp`, path);
 }

@@ -2,7 +2,19 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { loadBinarizedMnist } from "../../datasets/binarized_mnist/mod.ts";
 import { ConvDraw } from "./conv_draw.ts";
-import { batchTensor, configHash, evaluate, train, trainStep } from "./train.ts";
+import { configHash } from "./model_cache.ts";
+import { ReplicaPool } from "./replica_pool.ts";
+import {
+  batchPixels,
+  batchTensor,
+  dataParallelStep,
+  evaluate,
+  flatWeights,
+  lossAndFlatGrads,
+  shardSizes,
+  train,
+  trainStep,
+} from "./train.ts";
 
 await tf.setBackend("cpu");
 await tf.ready();
@@ -40,7 +52,14 @@ Deno.test("train() lowers the negative ELBO of binarized MNIST and evaluate() su
   const data = { ...test, n: 16 };
   const model = new ConvDraw({ ...SMALL, hidden: 4, iterations: 2 });
   const e0 = await evaluate(model, data, 16, 3);
-  train(model, data, false, { steps: 12, batch: 8, lr: 2e-2, lrFinal: 2e-2, clip: 100, seed: 2 });
+  await train(model, data, false, {
+    steps: 12,
+    batch: 8,
+    lr: 2e-2,
+    lrFinal: 2e-2,
+    clip: 100,
+    seed: 2,
+  });
   const e1 = await evaluate(model, data, 16, 3);
   assert.ok(e1.nelbo < e0.nelbo - 50, `${e0.nelbo} -> ${e1.nelbo}`);
   assert.ok(Math.abs(e1.recon + e1.klTotal - e1.nelbo) < 1e-3);
@@ -51,4 +70,67 @@ Deno.test("train() lowers the negative ELBO of binarized MNIST and evaluate() su
 Deno.test("configHash() is stable and separates different configs", () => {
   assert.equal(configHash({ a: 1, b: [2] }), configHash({ a: 1, b: [2] }));
   assert.notEqual(configHash({ a: 1 }), configHash({ a: 2 }));
+});
+
+Deno.test("a two-replica step (one Web Worker) applies the mean gradient of the whole batch", async () => {
+  const test = await loadBinarizedMnist("test");
+  const idx = [0, 1000, 2000, 3000, 4000, 5000, 6000, 7000];
+  const pixels = batchPixels(test, idx);
+  const shape: [number, number, number, number] = [8, 28, 28, 1];
+  const parallel = new ConvDraw(SMALL), serial = new ConvDraw(SMALL);
+  const pool = await ReplicaPool.start(1, SMALL, tf.getBackend());
+  const sgd = tf.train.sgd(1);
+  try {
+    const w0 = flatWeights(serial);
+    // expected: shard 0 (images 0–3, seed 5) here, shard 1 (images 4–7, seed 6), averaged
+    const halves = [0, 1].map((h) => {
+      const x = tf.tensor4d(pixels.slice(h * 4 * 784, (h + 1) * 4 * 784), [4, 28, 28, 1]);
+      const r = lossAndFlatGrads(serial, x, 5 + h);
+      x.dispose();
+      return r;
+    });
+    const before = tf.memory().numTensors;
+    const loss = await dataParallelStep(parallel, sgd, pixels, shape, 5, 1e9, pool);
+    assert.ok(tf.memory().numTensors <= before, "the step leaves no tensors behind");
+    assert.ok(Math.abs(loss - (halves[0].loss + halves[1].loss) / 2) < 1e-3);
+    const w1 = flatWeights(parallel);
+    let maxErr = 0, maxStep = 0;
+    for (let i = 0; i < w0.length; i++) {
+      const want = w0[i] - (halves[0].grads[i] + halves[1].grads[i]) / 2;
+      maxErr = Math.max(maxErr, Math.abs(w1[i] - want));
+      maxStep = Math.max(maxStep, Math.abs(w1[i] - w0[i]));
+    }
+    assert.ok(maxStep > 1e-3, "the step moved the weights");
+    assert.ok(maxErr < 1e-5 * Math.max(1, maxStep), `max error ${maxErr}`);
+  } finally {
+    pool.close();
+    sgd.dispose();
+    parallel.dispose();
+    serial.dispose();
+  }
+});
+
+Deno.test("shardSizes() splits a batch as evenly as possible and refuses empty shards", () => {
+  assert.deepEqual(shardSizes(32, 2), [16, 16]);
+  assert.deepEqual(shardSizes(7, 3), [3, 2, 2]);
+  assert.throws(() => shardSizes(2, 3), /cannot split a batch of 2 over 3 replicas/);
+});
+
+Deno.test("evaluate() over a replica pool equals the one-thread evaluation", async () => {
+  const test = await loadBinarizedMnist("test");
+  const model = new ConvDraw(SMALL);
+  const pool = await ReplicaPool.start(2, SMALL, tf.getBackend());
+  try {
+    const one = await evaluate(model, test, 40, 3, 8);
+    const three = await evaluate(model, test, 40, 3, 8, pool); // 5 batches over 3 replicas
+    assert.equal(three.images, 40);
+    assert.ok(
+      Math.abs(one.nelbo - three.nelbo) < 1e-4 * one.nelbo,
+      `${one.nelbo} vs ${three.nelbo}`,
+    );
+    one.klPerIter.forEach((k, t) => assert.ok(Math.abs(k - three.klPerIter[t]) < 1e-3));
+  } finally {
+    pool.close();
+    model.dispose();
+  }
 });

@@ -6,20 +6,21 @@
  *
  * @module
  */
+import * as tf from "@tensorflow/tfjs";
 import type { ProgressReporter } from "../../tasks/harness/experiment.ts";
 import { ConvDraw, type ConvDrawConfig } from "./conv_draw.ts";
 import { type DrawDataset, loadDrawData } from "./data.ts";
 import {
   configHash,
   readCachedModel,
-  train,
-  type TrainConfig,
   type TrainedRecord,
   writeCachedModel,
-} from "./train.ts";
+} from "./model_cache.ts";
+import { ReplicaPool } from "./replica_pool.ts";
+import { train, type TrainConfig } from "./train.ts";
 
 /** Bump when the model or training code changes in a way that changes trained weights. */
-export const TRAINING_CODE_VERSION = 1;
+export const TRAINING_CODE_VERSION = 2;
 
 /** A model ready to evaluate, with its training record. */
 export interface TrainedModel {
@@ -27,6 +28,10 @@ export interface TrainedModel {
   record: Omit<TrainedRecord, "weights">;
   /** True when the weights came from the cache (training ran in an earlier process). */
   fromCache: boolean;
+  /** The replica workers (null with one replica), for a parallel {@link evaluate}. */
+  pool: ReplicaPool | null;
+  /** Free the model and stop the workers. */
+  dispose(): void;
 }
 
 /**
@@ -45,6 +50,11 @@ export type ModelFields = {
   lr: number;
   lrFinal: number;
   clip: number;
+  /**
+   * Data-parallel replicas on a CPU backend (this thread + `replicas − 1` Web Workers, one core
+   * each); GPU backends always train with 1. Part of the cache key: shards draw their own noise.
+   */
+  replicas: number;
   /** Use the weight cache (false: always train). */
   useCache: boolean;
 };
@@ -78,28 +88,41 @@ export async function trainedModel(
     lrFinal: f.lrFinal,
     clip: f.clip,
     seed: seed + 1,
+    // Workers only help CPU backends (a GPU backend runs one replica); see ModelFields.replicas.
+    replicas: ["wasm", "cpu"].includes(tf.getBackend()) ? f.replicas : 1,
   };
   const key = `${dataset}-${
     configHash({ modelConfig, trainConfig, dataset, v: TRAINING_CODE_VERSION })
   }`;
   const model = new ConvDraw(modelConfig);
+  const replicas = trainConfig.replicas ?? 1;
+  const pool = replicas > 1
+    ? await ReplicaPool.start(replicas - 1, modelConfig, tf.getBackend())
+    : null;
+  const dispose = () => {
+    pool?.close();
+    model.dispose();
+  };
   if (f.useCache) {
     const hit = await readCachedModel(key);
     if (hit) {
       model.setWeights(hit.weights);
       const { weights: _w, ...record } = hit;
       progress?.log(`${dataset}: loaded trained weights from cache (${key})`);
-      return { model, record, fromCache: true };
+      return { model, record, fromCache: true, pool, dispose };
     }
   }
   const t0 = performance.now();
-  const curve = train(
-    model,
-    data.train,
-    data.trainBinarization === "dynamic",
-    trainConfig,
-    (step, loss) => progress?.update(step, f.steps, `loss ${loss.toFixed(1)} nats`),
-  );
+  let curve;
+  try {
+    curve = await train(model, data.train, data.trainBinarization === "dynamic", trainConfig, {
+      onStep: (step, loss) => progress?.update(step, f.steps, `loss ${loss.toFixed(1)} nats`),
+      pool,
+    });
+  } catch (e) {
+    dispose();
+    throw e;
+  }
   const record = {
     key,
     modelConfig,
@@ -109,5 +132,24 @@ export async function trainedModel(
     trainSeconds: (performance.now() - t0) / 1000,
   };
   if (f.useCache) await writeCachedModel({ ...record, weights: await model.getWeights() });
-  return { model, record, fromCache: false };
+  return { model, record, fromCache: false, pool, dispose };
+}
+
+/**
+ * {@link trainedModel}, then `use` it; the model and its workers are freed however `use` ends
+ * (live workers would keep the process from exiting).
+ */
+export async function withTrainedModel<T>(
+  dataset: DrawDataset,
+  f: ModelFields,
+  seed: number,
+  progress: ProgressReporter | undefined,
+  use: (tm: TrainedModel) => Promise<T>,
+): Promise<T> {
+  const tm = await trainedModel(dataset, f, seed, progress);
+  try {
+    return await use(tm);
+  } finally {
+    tm.dispose();
+  }
 }

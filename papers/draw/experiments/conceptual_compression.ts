@@ -13,7 +13,7 @@ import type { PriorVariant } from "../conv_draw.ts";
 import { loadDrawData } from "../data.ts";
 import { type ElboConfig, elboProfiles } from "../elbo_experiment.ts";
 import { batchTensor, evaluate } from "../train.ts";
-import { trainedModel } from "../trained.ts";
+import { withTrainedModel } from "../trained.ts";
 
 /** Config: the `elbo_mnist` model fields plus how many test images to show and measure. */
 type ConceptualConfig = ElboConfig & {
@@ -21,7 +21,7 @@ type ConceptualConfig = ElboConfig & {
   gridImages: number;
 };
 
-const base = elboProfiles(600);
+const base = elboProfiles("binarized_mnist"); // the elbo_mnist model
 const profiles = {
   smoke: { ...base.smoke, testImages: 64, gridImages: 4 },
   default: { ...base.default, testImages: 10000, gridImages: 10 }, // whole test set: it is stored in class blocks
@@ -37,7 +37,7 @@ async function split(t: tf.Tensor): Promise<Float32Array[]> {
 
 export const experiment: Experiment<ConceptualConfig> = {
   id: "conceptual_compression",
-  version: 1,
+  version: 2, // 2: the elbo_mnist v2 model
   title: "Conceptual compression: per-iteration KL and partial-latent reconstructions (MNIST)",
   reproduces: "Conceptual compression figure (reconstructions from the first k iterations)",
   profiles,
@@ -46,43 +46,39 @@ export const experiment: Experiment<ConceptualConfig> = {
   async run(config, ctx) {
     const seed = ctx.cell.seed ?? 1;
     const data = await loadDrawData("binarized_mnist");
-    const { model, fromCache, record } = await trainedModel(
-      "binarized_mnist",
-      config,
-      seed,
-      ctx.progress,
-    );
-    const ev = await evaluate(model, data.test, config.testImages, 104729 * seed);
-    const T = model.cfg.iterations, n = config.gridImages;
-    const grids: Record<string, number[][]> = {};
-    // Grid images spread evenly over the test set (the static binarized test set is stored in
-    // blocks of similar digits, so the first n would all look alike).
-    const stride = Math.floor(data.test.n / n);
-    const x = batchTensor(data.test, Array.from({ length: n }, (_, i) => i * stride));
-    for (const variant of ["mean", "sample"] as PriorVariant[]) {
-      const rows: Float32Array[] = [...await split(x)];
-      for (let k = 0; k <= T; k++) {
-        const img = tf.tidy(() => model.decode(x, k, variant, 31 * seed + 1));
-        rows.push(...await split(img));
-        img.dispose();
+    return await withTrainedModel("binarized_mnist", config, seed, ctx.progress, async (tm) => {
+      const { model, fromCache, record, pool } = tm;
+      const ev = await evaluate(model, data.test, config.testImages, 104729 * seed, 250, pool);
+      const T = model.cfg.iterations, n = config.gridImages;
+      const grids: Record<string, number[][]> = {};
+      // Grid images spread evenly over the test set (the static binarized test set is stored in
+      // blocks of similar digits, so the first n would all look alike).
+      const stride = Math.floor(data.test.n / n);
+      const x = batchTensor(data.test, Array.from({ length: n }, (_, i) => i * stride));
+      for (const variant of ["mean", "sample"] as PriorVariant[]) {
+        const rows: Float32Array[] = [...await split(x)];
+        for (let k = 0; k <= T; k++) {
+          const img = tf.tidy(() => model.decode(x, k, variant, 31 * seed + 1));
+          rows.push(...await split(img));
+          img.dispose();
+        }
+        grids[variant] = rows.map((r) => Array.from(r, (v) => Math.round(v * 1000) / 1000));
       }
-      grids[variant] = rows.map((r) => Array.from(r, (v) => Math.round(v * 1000) / 1000));
-    }
-    x.dispose();
-    const samples = tf.tidy(() => model.decode(null, 0, "sample", 977 * seed, 2 * n));
-    grids.prior = (await split(samples)).map((r) =>
-      Array.from(r, (v) => Math.round(v * 1000) / 1000)
-    );
-    samples.dispose();
-    model.dispose();
-    return {
-      klPerIterBits: ev.klPerIter.map((k) => k / Math.LN2),
-      testNelboNats: ev.nelbo,
-      testImages: ev.images,
-      grids,
-      fromCache,
-      cacheKey: record.key,
-    } as unknown as Json;
+      x.dispose();
+      const samples = tf.tidy(() => model.decode(null, 0, "sample", 977 * seed, 2 * n));
+      grids.prior = (await split(samples)).map((r) =>
+        Array.from(r, (v) => Math.round(v * 1000) / 1000)
+      );
+      samples.dispose();
+      return {
+        klPerIterBits: ev.klPerIter.map((k) => k / Math.LN2),
+        testNelboNats: ev.nelbo,
+        testImages: ev.images,
+        grids,
+        fromCache,
+        cacheKey: record.key,
+      } as unknown as Json;
+    });
   },
   async summarize(config, cells) {
     // deno-lint-ignore no-explicit-any

@@ -6,5 +6,4 @@ export const experiment = elboExperiment(
   "elbo_mnist",
   "binarized_mnist",
   "ELBO table (MNIST anchor: DRAW Table 2)",
-  600, // default steps: ≈ 10 min on one wasm thread (ours)
 );

@@ -6,5 +6,4 @@ export const experiment = elboExperiment(
   "elbo_omniglot",
   "omniglot",
   "Omniglot NLL table",
-  480, // default steps: ≈ 8 min on one wasm thread (ours)
 );

@@ -15,7 +15,7 @@ import type { PriorVariant } from "../conv_draw.ts";
 import { loadDrawData } from "../data.ts";
 import { type ElboConfig, elboProfiles } from "../elbo_experiment.ts";
 import { batchTensor } from "../train.ts";
-import { trainedModel } from "../trained.ts";
+import { withTrainedModel } from "../trained.ts";
 
 type RdConfig = ElboConfig & {
   /** Test images every method encodes (the first N of the Fashion-MNIST test set). */
@@ -28,7 +28,7 @@ type RdConfig = ElboConfig & {
   levels: number[];
 };
 
-const base = elboProfiles(360); // ours: ≈ 6–9 min of training on one wasm thread
+const base = elboProfiles("fashion_mnist");
 const sweep = {
   jpegQualities: [1, 5, 10, 15, 20, 30, 40, 60, 80, 95],
   j2kRatios: [1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 8],
@@ -60,65 +60,66 @@ async function drawRows(
   ctx: Parameters<Experiment["run"]>[1],
 ): Promise<RdRow[]> {
   const data = await loadDrawData("fashion_mnist");
-  const { model } = await trainedModel("fashion_mnist", config, seed, ctx.progress);
-  const T = model.cfg.iterations, D = 784;
-  const rows: RdRow[] = [];
-  const acc = new Map<string, { r: number[]; p: number[]; s: number[] }>();
-  const nelbo: number[] = [];
-  const B = 100;
-  for (let s0 = 0; s0 < config.rdImages; s0 += B) {
-    const idx = Array.from({ length: Math.min(B, config.rdImages - s0) }, (_, i) => s0 + i);
-    const x = batchTensor(data.test, idx);
-    const noise = 7 * seed + s0 + 1; // same noise → same posterior samples in elbo() and decode()
-    const klT = tf.tidy(() => {
-      const e = model.elbo(x, noise);
-      return tf.stack([e.recon, ...e.kl], 1); // [b, 1 + T]
-    });
-    const kl = await klT.array() as number[][];
-    klT.dispose();
-    const orig = idx.map((i) => toBytes(data.test.x.subarray(i * D, (i + 1) * D)));
-    kl.forEach((r) => nelbo.push(r.reduce((a, b) => a + b, 0)));
-    for (const variant of ["mean", "sample"] as PriorVariant[]) {
-      for (let k = 0; k <= T; k++) {
-        const img = tf.tidy(() => model.decode(x, k, variant, noise));
-        const v = await img.data();
-        img.dispose();
-        const key = `${variant}/${k}`;
-        if (!acc.has(key)) acc.set(key, { r: [], p: [], s: [] });
-        const a = acc.get(key)!;
-        orig.forEach((o, j) => {
-          const dec = toBytes(v.subarray(j * D, (j + 1) * D));
-          a.r.push(kl[j].slice(1, 1 + k).reduce((s, b) => s + b, 0) / Math.LN2 / D);
-          a.p.push(psnr(o, dec));
-          a.s.push(ssimGrey(o, dec, 28, 28));
-        });
+  return await withTrainedModel("fashion_mnist", config, seed, ctx.progress, async (tm) => {
+    const model = tm.model;
+    const T = model.cfg.iterations, D = 784;
+    const rows: RdRow[] = [];
+    const acc = new Map<string, { r: number[]; p: number[]; s: number[] }>();
+    const nelbo: number[] = [];
+    const B = 100;
+    for (let s0 = 0; s0 < config.rdImages; s0 += B) {
+      const idx = Array.from({ length: Math.min(B, config.rdImages - s0) }, (_, i) => s0 + i);
+      const x = batchTensor(data.test, idx);
+      const noise = 7 * seed + s0 + 1; // same noise → same posterior samples in elbo() and decode()
+      const klT = tf.tidy(() => {
+        const e = model.elbo(x, noise);
+        return tf.stack([e.recon, ...e.kl], 1); // [b, 1 + T]
+      });
+      const kl = await klT.array() as number[][];
+      klT.dispose();
+      const orig = idx.map((i) => toBytes(data.test.x.subarray(i * D, (i + 1) * D)));
+      kl.forEach((r) => nelbo.push(r.reduce((a, b) => a + b, 0)));
+      for (const variant of ["mean", "sample"] as PriorVariant[]) {
+        for (let k = 0; k <= T; k++) {
+          const img = tf.tidy(() => model.decode(x, k, variant, noise));
+          const v = await img.data();
+          img.dispose();
+          const key = `${variant}/${k}`;
+          if (!acc.has(key)) acc.set(key, { r: [], p: [], s: [] });
+          const a = acc.get(key)!;
+          orig.forEach((o, j) => {
+            const dec = toBytes(v.subarray(j * D, (j + 1) * D));
+            a.r.push(kl[j].slice(1, 1 + k).reduce((s, b) => s + b, 0) / Math.LN2 / D);
+            a.p.push(psnr(o, dec));
+            a.s.push(ssimGrey(o, dec, 28, 28));
+          });
+        }
       }
+      x.dispose();
+      ctx.progress.update(Math.min(config.rdImages, s0 + B), config.rdImages, "conv DRAW decode");
     }
-    x.dispose();
-    ctx.progress.update(Math.min(config.rdImages, s0 + B), config.rdImages, "conv DRAW decode");
-  }
-  for (const [key, a] of acc) {
-    const [variant, k] = key.split("/");
-    const bpd = meanOf(a.r);
+    for (const [key, a] of acc) {
+      const [variant, k] = key.split("/");
+      const bpd = meanOf(a.r);
+      rows.push({
+        method: `conv DRAW (prior ${variant})`,
+        setting: Number(k),
+        bpdPayload: bpd,
+        bpdTotal: bpd,
+        psnr: meanOf(a.p),
+        ssim: meanOf(a.s),
+      });
+    }
     rows.push({
-      method: `conv DRAW (prior ${variant})`,
-      setting: Number(k),
-      bpdPayload: bpd,
-      bpdTotal: bpd,
-      psnr: meanOf(a.p),
-      ssim: meanOf(a.s),
+      method: "conv DRAW lossless -ELBO",
+      setting: T,
+      bpdPayload: meanOf(nelbo) / Math.LN2 / D,
+      bpdTotal: meanOf(nelbo) / Math.LN2 / D,
+      psnr: 100,
+      ssim: 1,
     });
-  }
-  rows.push({
-    method: "conv DRAW lossless -ELBO",
-    setting: T,
-    bpdPayload: meanOf(nelbo) / Math.LN2 / D,
-    bpdTotal: meanOf(nelbo) / Math.LN2 / D,
-    psnr: 100,
-    ssim: 1,
+    return rows;
   });
-  model.dispose();
-  return rows;
 }
 
 async function codecRows(config: RdConfig, codec: "jpeg" | "j2k"): Promise<RdRow[]> {
@@ -172,7 +173,7 @@ export function interpolateAt(
 
 export const experiment: Experiment<RdConfig> = {
   id: "rate_distortion",
-  version: 1,
+  version: 2, // 2: the Fashion-MNIST model trained as the elbo experiments v2
   title: "Rate–distortion: conv DRAW vs JPEG and JPEG 2000 on 8-bit Fashion-MNIST",
   reproduces: "Lossy compression figure (conv DRAW vs JPEG / JPEG 2000 at 0.05–0.8 bits/dim)",
   profiles,
