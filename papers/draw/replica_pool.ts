@@ -77,7 +77,7 @@ export class ReplicaPool {
     if (shards.length !== this.#workers.length) {
       return Promise.reject(new Error(`${shards.length} shards for ${this.size} workers`));
     }
-    return Promise.all(this.#workers.map(async (w, i) => {
+    return this.#all(this.#workers.map(async (w, i) => {
       const r = await ask(w, { kind: "step", weights, shard: shards[i] }, "result");
       return { loss: r.loss, grads: r.grads };
     }));
@@ -93,10 +93,23 @@ export class ReplicaPool {
     if (shards.length > this.#workers.length) {
       return Promise.reject(new Error(`${shards.length} shards for ${this.size} workers`));
     }
-    return Promise.all(shards.map(async (shard, i) => {
+    return this.#all(shards.map(async (shard, i) => {
       const r = await ask(this.#workers[i], { kind: "elbo", weights, shard }, "sums");
       return r.sums;
     }));
+  }
+
+  /**
+   * All answers, or the first failure; a failure closes the pool, since the other workers' late
+   * answers would otherwise be taken for the next request's.
+   */
+  async #all<T>(answers: Promise<T>[]): Promise<T[]> {
+    try {
+      return await Promise.all(answers);
+    } catch (e) {
+      this.close(); // the others' answers never come now; Promise.all already handles them
+      throw e;
+    }
   }
 
   /** Stop every worker (idempotent). */

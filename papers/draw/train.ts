@@ -222,10 +222,10 @@ export async function train(
       `replicas = ${replicas} needs ${replicas - 1} workers, the pool has ${given.size}`,
     );
   }
-  const rng = new Rng(cfg.seed);
-  const opt = tf.train.adam(cfg.lr);
   const pool = given ??
     (replicas > 1 ? await ReplicaPool.start(replicas - 1, model.cfg, tf.getBackend()) : null);
+  const rng = new Rng(cfg.seed);
+  const opt = tf.train.adam(cfg.lr);
   const curve: CurvePoint[] = [];
   let order: number[] = [], pos = 0, acc = 0, accN = 0;
   try {

@@ -134,3 +134,20 @@ Deno.test("evaluate() over a replica pool equals the one-thread evaluation", asy
     model.dispose();
   }
 });
+
+Deno.test("a failed worker request names its cause and closes the pool", async () => {
+  const model = new ConvDraw(SMALL);
+  const pool = await ReplicaPool.start(1, SMALL, tf.getBackend());
+  try {
+    const bad = {
+      pixels: new Float32Array(3),
+      shape: [1, 28, 28, 1] as [number, number, number, number],
+      seed: 1,
+    };
+    await assert.rejects(pool.grads(flatWeights(model), [bad]), /replica worker: /);
+    await assert.rejects(pool.grads(flatWeights(model), [bad]), /replica pool is closed/);
+  } finally {
+    pool.close();
+    model.dispose();
+  }
+});

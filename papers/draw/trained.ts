@@ -96,43 +96,49 @@ export async function trainedModel(
   }`;
   const model = new ConvDraw(modelConfig);
   const replicas = trainConfig.replicas ?? 1;
-  const pool = replicas > 1
-    ? await ReplicaPool.start(replicas - 1, modelConfig, tf.getBackend())
-    : null;
+  let pool: ReplicaPool | null = null;
   const dispose = () => {
     pool?.close();
     model.dispose();
   };
-  if (f.useCache) {
-    const hit = await readCachedModel(key);
-    if (hit) {
-      model.setWeights(hit.weights);
-      const { weights: _w, ...record } = hit;
-      progress?.log(`${dataset}: loaded trained weights from cache (${key})`);
-      return { model, record, fromCache: true, pool, dispose };
-    }
-  }
-  const t0 = performance.now();
-  let curve;
   try {
-    curve = await train(model, data.train, data.trainBinarization === "dynamic", trainConfig, {
-      onStep: (step, loss) => progress?.update(step, f.steps, `loss ${loss.toFixed(1)} nats`),
-      pool,
-    });
+    pool = replicas > 1
+      ? await ReplicaPool.start(replicas - 1, modelConfig, tf.getBackend())
+      : null;
+    if (f.useCache) {
+      const hit = await readCachedModel(key);
+      if (hit) {
+        model.setWeights(hit.weights);
+        const { weights: _w, ...record } = hit;
+        progress?.log(`${dataset}: loaded trained weights from cache (${key})`);
+        return { model, record, fromCache: true, pool, dispose };
+      }
+    }
+    const t0 = performance.now();
+    const curve = await train(
+      model,
+      data.train,
+      data.trainBinarization === "dynamic",
+      trainConfig,
+      {
+        onStep: (step, loss) => progress?.update(step, f.steps, `loss ${loss.toFixed(1)} nats`),
+        pool,
+      },
+    );
+    const record = {
+      key,
+      modelConfig,
+      trainConfig,
+      dataset,
+      curve,
+      trainSeconds: (performance.now() - t0) / 1000,
+    };
+    if (f.useCache) await writeCachedModel({ ...record, weights: await model.getWeights() });
+    return { model, record, fromCache: false, pool, dispose };
   } catch (e) {
-    dispose();
+    dispose(); // live workers would keep the process from exiting
     throw e;
   }
-  const record = {
-    key,
-    modelConfig,
-    trainConfig,
-    dataset,
-    curve,
-    trainSeconds: (performance.now() - t0) / 1000,
-  };
-  if (f.useCache) await writeCachedModel({ ...record, weights: await model.getWeights() });
-  return { model, record, fromCache: false, pool, dispose };
 }
 
 /**
