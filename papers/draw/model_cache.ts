@@ -1,25 +1,15 @@
 /**
  * The weight cache of trained conv DRAW models: a record per full configuration (model, training,
- * data set, code version), stored as JSON under `~/.cache/papers-repro/draw_models/` or
+ * data set, code version; keyed by the harness's `stableHash`), stored as JSON under `~/.cache/papers-repro/draw_models/` or
  * `$PAPERS_REPRO_MODEL_CACHE`, written atomically.
  *
  * @module
  */
+import { writeAtomic } from "../../tasks/harness/json.ts";
 import type { ConvDrawConfig } from "./conv_draw.ts";
 import type { CurvePoint, TrainConfig } from "./train.ts";
 
-/** Stable short hash (FNV-1a, hex) of a JSON value, for cache keys. */
-export function configHash(value: unknown): string {
-  const s = JSON.stringify(value);
-  let h1 = 0x811c9dc5, h2 = 0x01000193;
-  for (let i = 0; i < s.length; i++) {
-    h1 = Math.imul(h1 ^ s.charCodeAt(i), 0x01000193) >>> 0;
-    h2 = Math.imul(h2 ^ s.charCodeAt(i), 0x5bd1e995) >>> 0;
-  }
-  return h1.toString(16).padStart(8, "0") + h2.toString(16).padStart(8, "0");
-}
-
-/** Where trained weights are cached (`$PAPERS_REPRO_CACHE/../draw_models` or ~/.cache/...). */
+/** Where trained weights are cached (`$PAPERS_REPRO_MODEL_CACHE` or `~/.cache/papers-repro/draw_models`). */
 export function modelCacheDir(): string {
   const env = (k: string) => {
     try {
@@ -52,11 +42,7 @@ export async function readCachedModel(key: string): Promise<TrainedRecord | null
   }
 }
 
-/** Write a trained model to the cache (atomic rename). */
-export async function writeCachedModel(rec: TrainedRecord): Promise<void> {
-  const dir = modelCacheDir();
-  await Deno.mkdir(dir, { recursive: true });
-  const path = `${dir}/${rec.key}.json`;
-  await Deno.writeTextFile(`${path}.tmp`, JSON.stringify(rec));
-  await Deno.rename(`${path}.tmp`, path);
+/** Write a trained model to the cache (atomically: temp file, fsync, rename). */
+export function writeCachedModel(rec: TrainedRecord): Promise<void> {
+  return writeAtomic(`${modelCacheDir()}/${rec.key}.json`, JSON.stringify(rec));
 }

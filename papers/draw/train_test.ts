@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { loadBinarizedMnist } from "../../datasets/binarized_mnist/mod.ts";
 import { ConvDraw } from "./conv_draw.ts";
-import { configHash } from "./model_cache.ts";
 import { ReplicaPool } from "./replica_pool.ts";
 import {
   batchPixels,
@@ -65,11 +64,6 @@ Deno.test("train() lowers the negative ELBO of binarized MNIST and evaluate() su
   assert.ok(Math.abs(e1.recon + e1.klTotal - e1.nelbo) < 1e-3);
   assert.ok(e1.klPerIter.every((k) => k >= 0));
   model.dispose();
-});
-
-Deno.test("configHash() is stable and separates different configs", () => {
-  assert.equal(configHash({ a: 1, b: [2] }), configHash({ a: 1, b: [2] }));
-  assert.notEqual(configHash({ a: 1 }), configHash({ a: 2 }));
 });
 
 Deno.test("a two-replica step (one Web Worker) applies the mean gradient of the whole batch", async () => {

@@ -10,12 +10,8 @@ import * as tf from "@tensorflow/tfjs";
 import type { ProgressReporter } from "../../tasks/harness/experiment.ts";
 import { ConvDraw, type ConvDrawConfig } from "./conv_draw.ts";
 import { type DrawDataset, loadDrawData } from "./data.ts";
-import {
-  configHash,
-  readCachedModel,
-  type TrainedRecord,
-  writeCachedModel,
-} from "./model_cache.ts";
+import { stableHash } from "../../tasks/harness/json.ts";
+import { readCachedModel, type TrainedRecord, writeCachedModel } from "./model_cache.ts";
 import { ReplicaPool } from "./replica_pool.ts";
 import { train, type TrainConfig } from "./train.ts";
 
@@ -91,9 +87,12 @@ export async function trainedModel(
     // Workers only help CPU backends (a GPU backend runs one replica); see ModelFields.replicas.
     replicas: ["wasm", "cpu"].includes(tf.getBackend()) ? f.replicas : 1,
   };
-  const key = `${dataset}-${
-    configHash({ modelConfig, trainConfig, dataset, v: TRAINING_CODE_VERSION })
-  }`;
+  const key = `${dataset}-${await stableHash({
+    modelConfig,
+    trainConfig,
+    dataset,
+    v: TRAINING_CODE_VERSION,
+  })}`;
   const model = new ConvDraw(modelConfig);
   const replicas = trainConfig.replicas ?? 1;
   let pool: ReplicaPool | null = null;
