@@ -17,7 +17,7 @@
  * ```
  * @module
  */
-import type { Paper } from "./tasks/harness/experiment.ts";
+import type { Paper } from "./tasks/core/experiment.ts";
 import { paper as sam } from "./papers/sam/mod.ts";
 import { paper as bptt } from "./papers/bptt/mod.ts";
 import { paper as draw } from "./papers/draw/mod.ts";
@@ -44,10 +44,10 @@ export type {
   SeedStat,
   Summary,
   SummaryContext,
-} from "./tasks/harness/experiment.ts";
-export { PROFILES, RESULT_SCHEMA } from "./tasks/harness/experiment.ts";
+} from "./tasks/core/experiment.ts";
+export { PROFILES, RESULT_SCHEMA } from "./tasks/core/experiment.ts";
 export { runExperiment } from "./tasks/harness/runner.ts";
-export { setupBackend } from "./tasks/harness/backend.ts";
+export { setupBackend } from "./tasks/engine/mod.ts";
 export { writeReport } from "./tasks/harness/report.ts";
 
 /** Every paper of the suite, in the order `reproduce all` runs them. */

@@ -20,6 +20,7 @@ export {
   cacheRoot,
   type DatasetSpec,
   ensureDataset,
+  type ImageSet,
   readVerified,
   sharedDataRoot,
 } from "./_files.ts";

@@ -2,12 +2,13 @@
  * `deno task bench <name>`: benchmarks. `engine` times the TF.js engine on every available
  * backend against PyTorch (tasks/engine/bench.ts) and writes results/engine/bench.default.v1.json.
  *
- * Options: `--backends cpu,wasm,webgpu`, `--out DIR`, `--quick` (fewer reps, writes
+ * Options: `--backends cpu,wasm,webgpu`, `--out DIR` (results root; the file goes to DIR/engine/), `--quick` (fewer reps, writes
  * bench.quick.v1.json), `--no-peer` (skip PyTorch).
  * @module
  */
 import { parseArgs } from "node:util";
-import { runEngineBench } from "./engine/bench.ts";
+import { runEngineBench } from "./engine/mod.ts";
+import { writeBenchResult } from "./harness/bench_result.ts";
 
 const BENCHES = ["engine"] as const;
 
@@ -33,12 +34,25 @@ export async function benchMain(args: string[]): Promise<number> {
     );
     return values.help ? 0 : 2;
   }
-  await runEngineBench({
+  const startedAt = new Date();
+  const result = await runEngineBench({
     ...(values.backends ? { backends: values.backends.split(",") } : {}),
-    ...(values.out ? { outDir: values.out } : {}),
     quick: values.quick,
     noPeer: values["no-peer"],
   });
+  const path = await writeBenchResult(
+    values.out ?? "results",
+    "engine",
+    values.quick ? "quick" : "default",
+    1,
+    result,
+    {
+      startedAt,
+      wallSeconds: (Date.now() - startedAt.getTime()) / 1000,
+      command: ["deno task bench", ...args].join(" "),
+    },
+  );
+  console.error(`wrote ${path}`);
   return 0;
 }
 

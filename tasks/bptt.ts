@@ -11,8 +11,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { plan, validatePlanRequest } from "../papers/bptt/plan.ts";
-import { formatOps, type Strategy } from "../papers/bptt/policy.ts";
+import { formatOps, plan, type Strategy, validatePlanRequest } from "../papers/bptt/mod.ts";
 
 const USAGE =
   "usage: deno task bptt plan --t T --memory M --strategy hsm|ism|msm [--alpha A] [--json] [--exact]";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { PAPERS } from "../mod.ts";
-import { PROFILES } from "../tasks/harness/experiment.ts";
+import { PROFILES } from "../tasks/core/experiment.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const exists = (p: string) => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { PAPERS } from "../mod.ts";
-import { PROFILES, RESULT_SCHEMA, type ResultFile } from "../tasks/harness/experiment.ts";
-import { stableJson } from "../tasks/harness/json.ts";
+import { PROFILES, RESULT_SCHEMA, type ResultFile } from "../tasks/core/experiment.ts";
+import { stableJson } from "../tasks/core/json.ts";
 import { listFiles } from "./_cli.ts";
 
 const RESULTS = new URL("../results/", import.meta.url).pathname;

@@ -14,7 +14,7 @@
  * @module
  */
 import { decode } from "fast-png";
-import { Rng } from "../../tasks/harness/rng.ts";
+import { Rng } from "../../tasks/core/rng.ts";
 import { type DatasetSpec, type ImageSet, readVerified } from "../_files.ts";
 
 const RAW =

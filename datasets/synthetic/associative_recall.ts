@@ -9,7 +9,7 @@
  * Channels: `bits` data channels, one item delimiter (d), one query delimiter (q).
  * @module
  */
-import type { Rng } from "../../tasks/harness/rng.ts";
+import type { Rng } from "../../tasks/core/rng.ts";
 import { emptyEpisode, type Episode } from "./episode.ts";
 
 /** Options. Paper: 3–6 items; NTM paper: items of 3 six-bit vectors. */

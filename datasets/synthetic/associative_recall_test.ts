@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Rng } from "../../tasks/harness/rng.ts";
+import { Rng } from "../../tasks/core/rng.ts";
 import { associativeRecallEpisode } from "./associative_recall.ts";
 
 const opts = { batch: 6, bits: 6, itemSteps: 3, minItems: 3, maxItems: 6 };

@@ -10,7 +10,7 @@
  * padded at the end with mask 0.
  * @module
  */
-import type { Rng } from "../../tasks/harness/rng.ts";
+import type { Rng } from "../../tasks/core/rng.ts";
 import { emptyEpisode, type Episode } from "./episode.ts";
 
 /** Copy task options. Paper: lengths 1–20; NTM paper: 8-bit vectors. */

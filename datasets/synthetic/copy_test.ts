@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Rng } from "../../tasks/harness/rng.ts";
+import { Rng } from "../../tasks/core/rng.ts";
 import { copyEpisode } from "./copy.ts";
 import { costBits } from "./episode.ts";
 

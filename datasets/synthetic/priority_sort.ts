@@ -10,7 +10,7 @@
  * Channels: `bits` data, 1 priority, 1 delimiter.
  * @module
  */
-import type { Rng } from "../../tasks/harness/rng.ts";
+import type { Rng } from "../../tasks/core/rng.ts";
 import { emptyEpisode, type Episode } from "./episode.ts";
 
 /** Options. Paper: 20 inputs, top 16 out; NTM paper: 8-bit vectors, priorities U(−1, 1). */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Rng } from "../../tasks/harness/rng.ts";
+import { Rng } from "../../tasks/core/rng.ts";
 import { prioritySortEpisode } from "./priority_sort.ts";
 
 Deno.test("prioritySortEpisode() outputs the top vectors in descending priority", () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Rng } from "../../tasks/harness/rng.ts";
+import { Rng } from "../../tasks/core/rng.ts";
 import { Column } from "./_split.ts";
 
 Deno.test("Column.minInc() bounds the range minimum of increments, exactly across blocks, while set() and setRun() fill", () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Rng } from "../../tasks/harness/rng.ts";
+import { Rng } from "../../tasks/core/rng.ts";
 import { chainCost, closedForm, CostTable } from "./dp.ts";
 import { chainBound } from "./_closed.ts";
 import { fullScan, fullScanTables } from "./_full_scan.ts";

@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import type { Paper, PublishedFile } from "../../tasks/harness/experiment.ts";
+import type { Paper, PublishedFile } from "../../tasks/core/experiment.ts";
 import published from "./published.json" with { type: "json" };
 import { experiment as costCurves } from "./experiments/cost_curves.ts";
 import { experiment as lstmMeasured } from "./experiments/lstm_measured.ts";
@@ -25,6 +25,7 @@ export {
   type PlanRequest,
   storeAllMemory,
   storeAllOps,
+  validatePlanRequest,
 } from "./plan.ts";
 export { CostTable, type DpOptions } from "./dp.ts";
 export { hsmCost, hsmSplit } from "./hsm.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { Rng } from "../../tasks/harness/rng.ts";
+import { Rng } from "../../tasks/core/rng.ts";
 import { ConvDraw, type ConvDrawConfig } from "./conv_draw.ts";
 
 await tf.setBackend("cpu");

@@ -13,10 +13,10 @@
  * @module
  */
 import { loadBinarizedMnist } from "../../datasets/binarized_mnist/mod.ts";
-import type { ImageSet } from "../../datasets/_files.ts";
+import type { ImageSet } from "../../datasets/mod.ts";
 import { loadFashionMnist } from "../../datasets/fashion_mnist/mod.ts";
 import { loadOmniglot } from "../../datasets/omniglot/mod.ts";
-import { Rng } from "../../tasks/harness/rng.ts";
+import { Rng } from "../../tasks/core/rng.ts";
 
 /** Data set names the experiments accept. */
 export type DrawDataset = "binarized_mnist" | "omniglot" | "fashion_mnist";

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import type { CellRecord, Experiment, Json } from "../../tasks/harness/experiment.ts";
-import { linePlot, svgToPng } from "../../tasks/harness/plot.ts";
-import { seedStat } from "../../tasks/harness/stats.ts";
+import type { CellRecord, Experiment, Json } from "../../tasks/core/experiment.ts";
+import type { LinePlotSpec } from "../../tasks/core/figure.ts";
+import { seedStat } from "../../tasks/core/stats.ts";
 import { type DrawDataset, loadDrawData } from "./data.ts";
 import { evaluate } from "./train.ts";
 import { type ModelFields, withTrainedModel } from "./trained.ts";
@@ -121,7 +121,7 @@ export function elboExperiment(
       });
       return out as unknown as Json;
     },
-    async summarize(_config, cells: CellRecord[]) {
+    summarize(_config, cells: CellRecord[]) {
       // deno-lint-ignore no-explicit-any
       const outs = cells.map((c) => c.output as any);
       const stat = (k: string) => seedStat(outs.map((o) => o[k] as number));
@@ -131,13 +131,13 @@ export function elboExperiment(
           seed: `seed ${cells[i].seed}`,
         }))
       );
-      const svg = await linePlot({
+      const plot: LinePlotSpec = {
         title: `conv DRAW training loss on ${dataset} (minibatch −ELBO, nats)`,
         data: curveRows,
         x: { field: "step", title: "Adam step" },
         y: { field: "loss", title: "−ELBO (nats/image)" },
         color: "seed",
-      });
+      };
       return {
         metrics: {
           dataset,
@@ -152,8 +152,7 @@ export function elboExperiment(
         figures: [{
           name: `${id}_training`,
           caption: `Training curve on ${dataset}.`,
-          svg,
-          png: await svgToPng(svg),
+          plot,
         }],
         notes: [
           `Data: ${outs[0].protocol}.`,

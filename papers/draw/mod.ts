@@ -14,7 +14,7 @@
  * ```
  * @module
  */
-import type { Paper, PublishedFile } from "../../tasks/harness/experiment.ts";
+import type { Paper, PublishedFile } from "../../tasks/core/experiment.ts";
 import published from "./published.json" with { type: "json" };
 import { experiment as conceptualCompression } from "./experiments/conceptual_compression.ts";
 import { experiment as elboMnist } from "./experiments/elbo_mnist.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { writeAtomic } from "../../tasks/harness/json.ts";
+import { writeAtomic } from "../../tasks/core/json.ts";
 import type { ConvDrawConfig } from "./conv_draw.ts";
 import type { CurvePoint, TrainConfig } from "./train.ts";
 

@@ -6,7 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { setupBackend } from "../../tasks/harness/backend.ts";
+import { setupBackend } from "../../tasks/engine/mod.ts";
 import { ConvDraw } from "./conv_draw.ts";
 import type { FromWorker, ToWorker } from "./replica_pool.ts";
 import { elboSums, lossAndFlatGrads, unflatten } from "./train.ts";

@@ -7,8 +7,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { ImageSet } from "../../datasets/_files.ts";
-import { Rng } from "../../tasks/harness/rng.ts";
+import type { ImageSet } from "../../datasets/mod.ts";
+import { Rng } from "../../tasks/core/rng.ts";
 import type { ConvDraw } from "./conv_draw.ts";
 import { ReplicaPool } from "./replica_pool.ts";
 

@@ -7,7 +7,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { setupBackend } from "../../tasks/harness/backend.ts";
+import { setupBackend } from "../../tasks/engine/mod.ts";
 import { ConvDraw, type ConvDrawConfig } from "./conv_draw.ts";
 import { ReplicaPool } from "./replica_pool.ts";
 import { dataParallelStep } from "./train.ts";

@@ -7,10 +7,10 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { ProgressReporter } from "../../tasks/harness/experiment.ts";
+import type { ProgressReporter } from "../../tasks/core/experiment.ts";
 import { ConvDraw, type ConvDrawConfig } from "./conv_draw.ts";
 import { type DrawDataset, loadDrawData } from "./data.ts";
-import { stableHash } from "../../tasks/harness/json.ts";
+import { stableHash } from "../../tasks/core/json.ts";
 import { readCachedModel, type TrainedRecord, writeCachedModel } from "./model_cache.ts";
 import { ReplicaPool } from "./replica_pool.ts";
 import { train, type TrainConfig } from "./train.ts";

@@ -5,8 +5,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Rng } from "../../tasks/harness/rng.ts";
-import { lstmGates } from "../../tasks/engine/lstm_gates.ts";
+import type { Rng } from "../../tasks/core/rng.ts";
+import { lstmGates } from "../../tasks/engine/mod.ts";
 
 /** Sizes of a controller. R = heads × word (read vector width, 0 for the plain LSTM). */
 export interface ControllerSpec {

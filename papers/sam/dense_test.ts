@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { Rng } from "../../tasks/harness/rng.ts";
+import { Rng } from "../../tasks/core/rng.ts";
 import { copyEpisode } from "../../datasets/synthetic/copy.ts";
 import { DenseModel } from "./dense.ts";
 

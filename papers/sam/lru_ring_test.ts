@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Rng } from "../../tasks/harness/rng.ts";
+import { Rng } from "../../tasks/core/rng.ts";
 import { LruRing } from "./lru_ring.ts";
 
 Deno.test("LruRing.lru() picks the least recently accessed slot", () => {

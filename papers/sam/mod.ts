@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import type { Paper, PublishedFile } from "../../tasks/harness/experiment.ts";
+import type { Paper, PublishedFile } from "../../tasks/core/experiment.ts";
 import published from "./published.json" with { type: "json" };
 import { experiment as speed } from "./experiments/figure1a_speed.ts";
 import { experiment as memory } from "./experiments/figure1b_memory.ts";

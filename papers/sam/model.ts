@@ -3,7 +3,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { Episode } from "../../datasets/synthetic/episode.ts";
+import type { Episode } from "../../datasets/synthetic/mod.ts";
 import type { Params } from "./controller.ts";
 
 /** Result of one pass over an episode. */

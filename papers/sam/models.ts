@@ -2,7 +2,7 @@
  * One factory for the five models of Figures 1 and 2, with the paper's shared sizes.
  * @module
  */
-import type { Rng } from "../../tasks/harness/rng.ts";
+import type { Rng } from "../../tasks/core/rng.ts";
 import { type AnnOptions, DEFAULT_ANN } from "./ann_index.ts";
 import { DenseModel } from "./dense.ts";
 import type { ModelName, SequenceModel } from "./model.ts";

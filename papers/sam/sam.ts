@@ -15,8 +15,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Episode } from "../../datasets/synthetic/episode.ts";
-import type { Rng } from "../../tasks/harness/rng.ts";
+import type { Episode } from "../../datasets/synthetic/mod.ts";
+import type { Rng } from "../../tasks/core/rng.ts";
 import { initParams, lstmStep, maskedBce, paramList, type Params } from "./controller.ts";
 import { AnnIndex, type AnnOptions, DEFAULT_ANN } from "./ann_index.ts";
 import { loadHnsw } from "./_hnsw.ts";

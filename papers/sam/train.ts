@@ -4,7 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { costBits, type Episode } from "../../datasets/synthetic/episode.ts";
+import { costBits, type Episode } from "../../datasets/synthetic/mod.ts";
 import { PARAM_NAMES } from "./controller.ts";
 import type { SequenceModel } from "./model.ts";
 

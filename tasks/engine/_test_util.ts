@@ -4,11 +4,11 @@
  *
  * @module
  */
-import { probeWebGpuAdapter } from "../harness/backend.ts";
+import { probeWebGpuAdapter } from "./backend.ts";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import assert from "node:assert/strict";
-import { Rng } from "../harness/rng.ts";
+import { Rng } from "../core/rng.ts";
 import { installEngine } from "./install.ts";
 import { withOriginalKernels } from "./kernel_registry.ts";
 

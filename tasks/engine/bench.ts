@@ -1,7 +1,8 @@
 /**
  * `deno task bench engine`: times (a) a 1024² matmul, (b) an LSTM step and (c) a conv-LSTM step
  * (forward + backward) on each available TF.js backend, and the same in PyTorch when installed,
- * and writes `results/engine/bench.default.v1.json`.
+ * and returns the rows; `deno task bench engine` writes them to `results/engine/bench.default.v1.json`
+ * through the harness.
  *
  * Timing: `warmup` untimed steps, then `reps` timed steps; the median is reported. wasm and cpu
  * kernels are synchronous, so a step's wall time is its compute time; on webgpu each step ends
@@ -12,10 +13,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
-import { stableJson, writeAtomic } from "../harness/json.ts";
-import { peakRssBytes } from "../harness/memory.ts";
-import { gitState } from "../harness/provenance.ts";
-import { median } from "../harness/stats.ts";
+import { peakRssBytes } from "../core/memory.ts";
+import { median } from "../core/stats.ts";
 import { type BenchCase, convLstmCase, lstmCase, matmulCase } from "./bench_cases.ts";
 import { loadAverage, machineInfo, round, runTorchPeer } from "./bench_machine.ts";
 import { installEngine } from "./install.ts";
@@ -44,8 +43,6 @@ export interface BenchRow {
 export interface EngineBenchOptions {
   /** Backends to time; default: cpu, wasm, and webgpu when an adapter exists. */
   backends?: string[];
-  /** Output directory (default results/engine). */
-  outDir?: string;
   /** Fewer repetitions (for a quick look; not for the committed file). */
   quick?: boolean;
   /** Skip PyTorch. */
@@ -175,10 +172,13 @@ export function markdownTable(rows: BenchRow[]): string {
   return lines.join("\n");
 }
 
-/** Runs the benchmark and writes `<outDir>/bench.default.v1.json`; returns the file's object. */
-export async function runEngineBench(opts: EngineBenchOptions = {}): Promise<unknown> {
-  const started = new Date();
-  const t0 = performance.now();
+/**
+ * Runs the benchmark and returns its result (rows, machine, peer, notes). Writing it, with the
+ * run's provenance, is the harness's job (`tasks/harness/bench_result.ts`).
+ */
+export async function runEngineBench(
+  opts: EngineBenchOptions = {},
+): Promise<Record<string, unknown>> {
   tf.enableProdMode();
   const quick = opts.quick ?? false;
   const machine = machineInfo();
@@ -317,21 +317,7 @@ export async function runEngineBench(opts: EngineBenchOptions = {}): Promise<unk
     webgpuAdapter: adapter,
     load: { before: loadBefore, after: loadAverage() },
     notes,
-    provenance: {
-      ...gitState(),
-      deno: Deno.version.deno,
-      v8: Deno.version.v8,
-      tfjs: tf.version.tfjs,
-      startedAt: started.toISOString(),
-      wallSeconds: round((performance.now() - t0) / 1000, 1),
-      command: "deno task bench engine",
-    },
   };
-  const outDir = opts.outDir ?? "results/engine";
-  await Deno.mkdir(outDir, { recursive: true });
-  const name = quick ? "bench.quick.v1.json" : "bench.default.v1.json";
-  await writeAtomic(`${outDir}/${name}`, stableJson(result));
-  console.error(`wrote ${outDir}/${name}`);
   console.log(markdownTable(rows));
   return result;
 }

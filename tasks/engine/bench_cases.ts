@@ -6,7 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { Rng } from "../harness/rng.ts";
+import { Rng } from "../core/rng.ts";
 import { convLstmCell, convLstmParams } from "./conv_lstm.ts";
 import { lstmCell, lstmParams } from "./lstm.ts";
 

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
-import { Rng } from "../harness/rng.ts";
+import { Rng } from "../core/rng.ts";
 import {
   assertClose,
   cpuReference,

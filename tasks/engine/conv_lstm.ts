@@ -9,7 +9,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Rng } from "../harness/rng.ts";
+import type { Rng } from "../core/rng.ts";
 import { lstmGates } from "./lstm_gates.ts";
 
 /** Trainable parameters of one conv-LSTM cell. */

@@ -3,7 +3,7 @@ import "@tensorflow/tfjs-backend-wasm";
 import assert from "node:assert/strict";
 import { installedBackends, installEngine } from "./install.ts";
 import { isReplaced, originalKernel, withOriginalKernels } from "./kernel_registry.ts";
-import { Rng } from "../harness/rng.ts";
+import { Rng } from "../core/rng.ts";
 
 Deno.test("installEngine() is idempotent and records what it replaced", () => {
   installEngine("wasm");

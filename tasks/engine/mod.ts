@@ -1,11 +1,12 @@
 /**
  * The project's TF.js engine: completes the wasm / cpu backends (missing or slow kernels and
- * gradients) and provides the recurrent cells and ops the papers share.
+ * gradients), chooses the backend, and provides the recurrent cells, ops and benchmark the papers
+ * and the harness share.
  *
  * ```ts
  * import * as tf from "@tensorflow/tfjs";
  * import "@tensorflow/tfjs-backend-wasm";
- * import { installEngine } from "../../tasks/engine/mod.ts";
+ * import { installEngine } from "./mod.ts";
  * await tf.setBackend("wasm");
  * installEngine("wasm"); // conv2d / gather / depthToSpace gradients now work; matMul backward is fast
  * ```
@@ -13,6 +14,15 @@
  * @module
  */
 export { installedBackends, installEngine } from "./install.ts";
+export {
+  BACKEND_CHOICES,
+  type BackendChoice,
+  backendVersions,
+  probeWebGpuAdapter,
+  resolveBackend,
+  setupBackend,
+} from "./backend.ts";
+export { type EngineBenchOptions, runEngineBench } from "./bench.ts";
 export { isReplaced, originalKernel, withOriginalKernels } from "./kernel_registry.ts";
 export { spaceToDepth } from "./space_depth.ts";
 export { lstmCell, type LstmParams, lstmParams, type LstmState, lstmZeroState } from "./lstm.ts";

@@ -4,9 +4,9 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import type { Config, Experiment, Paper, ProfileName } from "./experiment.ts";
-import { PROFILES } from "./experiment.ts";
-import { UsageError } from "./errors.ts";
+import type { Config, Experiment, Paper, ProfileName } from "../core/experiment.ts";
+import { PROFILES } from "../core/experiment.ts";
+import { UsageError } from "../core/errors.ts";
 import {
   applyOverrides,
   type Override,
@@ -15,7 +15,7 @@ import {
   parseShard,
   type Shard,
 } from "./config.ts";
-import { BACKEND_CHOICES, type BackendChoice, setupBackend } from "./backend.ts";
+import { BACKEND_CHOICES, type BackendChoice, setupBackend } from "../engine/mod.ts";
 import { runExperiment } from "./runner.ts";
 import { comparisonRows, loadResults, terminalTable, writeReport } from "./report.ts";
 import { stderrSink } from "./progress.ts";

@@ -11,8 +11,8 @@
  * - `published only: …`: no data or hardware here to run it.
  * @module
  */
-import type { ProfileName, PublishedRecord, ResultFile } from "./experiment.ts";
-import { isSeedStat } from "./stats.ts";
+import type { ProfileName, PublishedRecord, ResultFile } from "../core/experiment.ts";
+import { isSeedStat } from "../core/stats.ts";
 
 /** One row of the comparison table. */
 export interface ComparisonRow {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import type { PublishedRecord, ResultFile } from "./experiment.ts";
+import type { PublishedRecord, ResultFile } from "../core/experiment.ts";
 import { compareRecord } from "./compare.ts";
-import { seedStat } from "./stats.ts";
+import { seedStat } from "../core/stats.ts";
 
 const REC: PublishedRecord = {
   experiment: "e",

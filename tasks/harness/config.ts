@@ -3,8 +3,8 @@
  * nanoGPT's two strictness rules: an override must name an existing key and keep its type.
  * @module
  */
-import type { Config, ConfigValue } from "./experiment.ts";
-import { UsageError } from "./errors.ts";
+import type { Config, ConfigValue } from "../core/experiment.ts";
+import { UsageError } from "../core/errors.ts";
 
 /** One parsed `--set` entry: optionally scoped to one experiment (`exp.key=value`). */
 export interface Override {

@@ -7,8 +7,8 @@ import {
   parseShard,
   shardCells,
 } from "./config.ts";
-import { UsageError } from "./errors.ts";
-import type { Config } from "./experiment.ts";
+import { UsageError } from "../core/errors.ts";
+import type { Config } from "../core/experiment.ts";
 
 Deno.test("coerceValue() parses to the type of the default and refuses mismatches", () => {
   assert.equal(coerceValue("steps", "20", 10), 20);

@@ -3,9 +3,9 @@
  * Every shard of a plan must be present and come from the same plan (config, seeds, cells).
  * @module
  */
-import type { CellRecord, Paper } from "./experiment.ts";
-import { UsageError } from "./errors.ts";
-import { readJsonOrNull } from "./json.ts";
+import type { CellRecord, Paper } from "../core/experiment.ts";
+import { UsageError } from "../core/errors.ts";
+import { readJsonOrNull } from "../core/json.ts";
 import { finishResult, planCells, planKey, type ShardFile } from "./runner.ts";
 
 /** Shard files named on the command line: files, or directories searched recursively. */

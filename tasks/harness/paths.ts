@@ -2,7 +2,7 @@
  * Where the harness writes: result files, figures, checkpoints and shard outputs.
  * @module
  */
-import type { ProfileName } from "./experiment.ts";
+import type { ProfileName } from "../core/experiment.ts";
 
 /** Stem shared by a result file and its figures: `<experiment>.<profile>.v<version>`. */
 export function resultStem(experiment: string, profile: ProfileName, version: number): string {

@@ -4,7 +4,7 @@
  * short but complete.
  * @module
  */
-import type { ProgressReporter } from "./experiment.ts";
+import type { ProgressReporter } from "../core/experiment.ts";
 
 /** Where progress goes; `isTerminal` decides bar vs log lines. */
 export interface ProgressSink {

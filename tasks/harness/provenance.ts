@@ -3,8 +3,8 @@
  * Written into every result file, never compared.
  * @module
  */
-import type { BackendInfo, Provenance } from "./experiment.ts";
-import { backendVersions } from "./backend.ts";
+import type { BackendInfo, Provenance } from "../core/experiment.ts";
+import { backendVersions } from "../engine/mod.ts";
 
 function git(args: string[]): string | null {
   try {

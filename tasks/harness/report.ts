@@ -4,10 +4,10 @@
  * figures, the notes and the provenance of each result file.
  * @module
  */
-import type { Paper, ProfileName, ResultFile } from "./experiment.ts";
-import { PROFILES } from "./experiment.ts";
+import type { Paper, ProfileName, ResultFile } from "../core/experiment.ts";
+import { PROFILES } from "../core/experiment.ts";
 import { compareRecord, type ComparisonRow } from "./compare.ts";
-import { readJsonOrNull, writeAtomic } from "./json.ts";
+import { readJsonOrNull, writeAtomic } from "../core/json.ts";
 import { resultPath } from "./paths.ts";
 
 /** Result files of a paper, by profile and experiment id (latest version of each). */

@@ -4,8 +4,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import type { Paper } from "./experiment.ts";
-import { UsageError } from "./errors.ts";
+import type { Paper } from "../core/experiment.ts";
+import { UsageError } from "../core/errors.ts";
 import { findShardFiles, mergeShards } from "./merge.ts";
 import { writeReport } from "./report.ts";
 

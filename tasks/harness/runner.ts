@@ -16,8 +16,8 @@ import type {
   ProfileName,
   ResultFile,
   Summary,
-} from "./experiment.ts";
-import { RESULT_SCHEMA } from "./experiment.ts";
+} from "../core/experiment.ts";
+import { RESULT_SCHEMA } from "../core/experiment.ts";
 import { type Shard, shardCells } from "./config.ts";
 import {
   readJsonOrNull,
@@ -25,11 +25,11 @@ import {
   stableHash,
   writeAtomic,
   writeJsonAtomic,
-} from "./json.ts";
+} from "../core/json.ts";
 import { cellFileName, figurePath, partialDir, resultPath, shardPath } from "./paths.ts";
 import { CellProgress, type ProgressSink } from "./progress.ts";
 import { gitState, provenance } from "./provenance.ts";
-import { svgToPng } from "./plot.ts";
+import { linePlot, svgToPng } from "./plot.ts";
 
 /** Everything one experiment run needs. */
 export interface RunRequest {
@@ -140,7 +140,6 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
   const mine = shardCells(cells, req.shard);
   const dir = partialDir(out, paper, exp.id, profile, exp.version);
   await loadCheckpoint(dir, key, sink);
-  const figDir = `${out}/${paper}`;
   const records: CellRecord[] = [];
   let resumed = 0, ran = 0;
   for (const [k, cell] of mine.entries()) {
@@ -160,7 +159,6 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
       profile,
       backend,
       progress,
-      outDir: figDir,
     });
     const record: CellRecord = {
       id: cell.id,
@@ -233,18 +231,18 @@ export async function finishResult(req: FinishRequest): Promise<string> {
   const summary: Summary = await exp.summarize(req.config, req.records, {
     profile,
     backend: req.backend,
-    outDir: `${out}/${paper}`,
   });
   const figures: FigureRef[] = [];
   const baseName = (p: string) => p.slice(p.lastIndexOf("/") + 1);
   for (const fig of summary.figures ?? []) {
     const ref: FigureRef = { name: fig.name, caption: fig.caption, svg: null, png: null };
-    if (fig.svg) {
+    const svg = fig.plot ? await linePlot(fig.plot) : null;
+    if (svg) {
       const svgFile = figurePath(out, paper, exp.id, profile, fig.name, "svg");
-      await writeAtomic(svgFile, fig.svg);
+      await writeAtomic(svgFile, svg);
       ref.svg = baseName(svgFile);
     }
-    const png = fig.png ?? (fig.svg ? await svgToPng(fig.svg) : null);
+    const png = fig.png ?? (svg ? await svgToPng(svg) : null);
     if (png) {
       const pngFile = figurePath(out, paper, exp.id, profile, fig.name, "png");
       await writeAtomic(pngFile, png);

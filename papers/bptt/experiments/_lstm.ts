@@ -14,8 +14,8 @@
 
 import * as tf from "@tensorflow/tfjs";
 import process from "node:process";
-import { Rng } from "../../../tasks/harness/rng.ts";
-import { median } from "../../../tasks/harness/stats.ts";
+import { Rng } from "../../../tasks/core/rng.ts";
+import { median } from "../../../tasks/core/stats.ts";
 import { lstmCell } from "../cells.ts";
 import { chenPlan } from "../chen.ts";
 import { type BpttProblem, runPolicy, stateSizes } from "../executor.ts";

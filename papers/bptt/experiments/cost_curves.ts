@@ -17,8 +17,7 @@ import type {
   Config,
   Experiment,
   Json,
-} from "../../../tasks/harness/experiment.ts";
-import { linePlot } from "../../../tasks/harness/plot.ts";
+} from "../../../tasks/core/experiment.ts";
 import { chenPlan } from "../chen.ts";
 import { CostTable } from "../dp.ts";
 import { stateSizes } from "../executor.ts";
@@ -134,7 +133,7 @@ function runCell(config: CostCurvesConfig, ctx: CellContext): Json {
   }
 }
 
-async function summarize(config: CostCurvesConfig, records: CellRecord[]) {
+function summarize(config: CostCurvesConfig, records: CellRecord[]) {
   const t = config.t;
   const out = (id: string) => records.find((r) => r.id === id)!.output as Record<string, Json>;
   const rowsOf = (id: string) => out(id).rows as Row[];
@@ -216,29 +215,29 @@ async function summarize(config: CostCurvesConfig, records: CellRecord[]) {
     {
       name: "cost_vs_memory",
       caption: `Optimal forward ops per step vs memory (hidden-state units incl. h0), t = ${t}`,
-      svg: await linePlot({
+      plot: {
         title: `Forward ops per step vs memory, t = ${t}`,
         data: curve,
         x: { field: "memory", title: "memory (hidden-state units)", log: true },
         y: { field: "perStep", title: "forward ops per time step", log: true },
         color: "series",
-      }),
+      },
     },
     {
       name: "msm_vs_chen",
       caption: `MSM vs Chen et al. checkpointing (best segment length k for each memory), t = ${t}`,
-      svg: await linePlot({
+      plot: {
         title: `MSM vs Chen √t near 2 forward ops per step, t = ${t}`,
         data: chenRows,
         x: { field: "memory", title: "memory (hidden-state units)", log: true },
         y: { field: "perStep", title: "forward ops per time step" },
         color: "series",
-      }),
+      },
     },
     {
       name: "cost_vs_length",
       caption: "HSM forward ops per step vs sequence length for fixed budgets (hidden states)",
-      svg: await linePlot({
+      plot: {
         title: "HSM cost per step vs sequence length",
         data: (rowsOf("length") as Record<string, number>[]).map((r) => ({
           ...r,
@@ -247,7 +246,7 @@ async function summarize(config: CostCurvesConfig, records: CellRecord[]) {
         x: { field: "t", title: "sequence length t", log: true },
         y: { field: "costPerStep", title: "forward ops per time step", log: true },
         color: "budget",
-      }),
+      },
     },
   ];
   return {

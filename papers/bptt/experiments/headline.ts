@@ -17,7 +17,7 @@ import type {
   Config,
   Experiment,
   Json,
-} from "../../../tasks/harness/experiment.ts";
+} from "../../../tasks/core/experiment.ts";
 import { measureLstmMethods } from "./_lstm.ts";
 
 /** Config of the headline comparison. */

@@ -18,9 +18,9 @@ import type {
   Experiment,
   Json,
   SeedStat,
-} from "../../../tasks/harness/experiment.ts";
-import { linePlot } from "../../../tasks/harness/plot.ts";
-import { seedStat } from "../../../tasks/harness/stats.ts";
+} from "../../../tasks/core/experiment.ts";
+import type { LinePlotSpec } from "../../../tasks/core/figure.ts";
+import { seedStat } from "../../../tasks/core/stats.ts";
 import { measureLstmMethods } from "./_lstm.ts";
 
 /** Config of the measured LSTM benchmark. */
@@ -75,7 +75,7 @@ function runCell(config: LstmMeasuredConfig, ctx: CellContext): Json {
 
 type Row = Record<string, number | string | null>;
 
-async function summarize(config: LstmMeasuredConfig, records: CellRecord[]) {
+function summarize(config: LstmMeasuredConfig, records: CellRecord[]) {
   const cells = records.map((r) => r.output as { alpha: number; rows: Row[]; hiddenBytes: number });
   const first = cells[0]!;
   const base = first.rows.find((r) => r.method === "bptt")!;
@@ -118,7 +118,7 @@ async function summarize(config: LstmMeasuredConfig, records: CellRecord[]) {
     metrics.msmPeakBytesRatioAtSmallestBudget = msm5.peakBytesRatio;
     metrics.msmPredictedTimeRatioAtSmallestBudget = (msm5.forwardOpsPerStep + beta) / (1 + beta);
   }
-  const svg = await linePlot({
+  const plot: LinePlotSpec = {
     title: `LSTM t = ${config.t} (H = ${config.hidden}, batch ${config.batch}): memory vs time`,
     data: rows.map((r) => ({
       method: r.method as string,
@@ -128,13 +128,13 @@ async function summarize(config: LstmMeasuredConfig, records: CellRecord[]) {
     x: { field: "MB", title: "peak TF.js memory above baseline (MB)", log: true },
     y: { field: "ms", title: "ms per iteration" },
     color: "method",
-  });
+  };
   return {
     metrics,
     figures: [{
       name: "lstm_memory_time",
       caption: "Measured peak memory vs time per iteration",
-      svg,
+      plot,
     }],
     notes: [
       "peakBytes = high-water mark of tf.memory().numBytes above the pre-iteration level, sampled after every op and at the end of every step's tf.tidy, where the step's intermediates are alive (includes stored states, the register, running and accumulated gradients and per-step transients; excludes params, inputs, targets).",

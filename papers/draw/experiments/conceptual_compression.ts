@@ -7,8 +7,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Experiment, Json } from "../../../tasks/harness/experiment.ts";
-import { imageGridPng, linePlot, svgToPng } from "../../../tasks/harness/plot.ts";
+import type { Experiment, Json } from "../../../tasks/core/experiment.ts";
+import { imageGridPng, type LinePlotSpec } from "../../../tasks/core/figure.ts";
 import type { PriorVariant } from "../conv_draw.ts";
 import { loadDrawData } from "../data.ts";
 import { type ElboConfig, elboProfiles } from "../elbo_experiment.ts";
@@ -80,7 +80,7 @@ export const experiment: Experiment<ConceptualConfig> = {
       } as unknown as Json;
     });
   },
-  async summarize(config, cells) {
+  summarize(config, cells) {
     // deno-lint-ignore no-explicit-any
     const o = cells[0].output as any;
     const kl: number[] = o.klPerIterBits;
@@ -95,12 +95,12 @@ export const experiment: Experiment<ConceptualConfig> = {
         series: "KL_t (bits)",
       };
     });
-    const svg = await linePlot({
+    const plot: LinePlotSpec = {
       title: "conv DRAW on MNIST: KL per iteration (bits/image)",
       data: rows,
       x: { field: "iteration", title: "iteration t" },
       y: { field: "klBits", title: "KL(q_t || p_t), bits" },
-    });
+    };
     const toF = (g: number[][]) => g.map((r) => Float32Array.from(r));
     const n = config.gridImages;
     return {
@@ -118,8 +118,7 @@ export const experiment: Experiment<ConceptualConfig> = {
         {
           name: "kl_per_iteration",
           caption: "KL per iteration (bits per image), MNIST test set.",
-          svg,
-          png: await svgToPng(svg),
+          plot,
         },
         {
           name: "reconstructions_prior_mean",

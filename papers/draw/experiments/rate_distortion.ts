@@ -8,8 +8,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Experiment, Json } from "../../../tasks/harness/experiment.ts";
-import { linePlot, svgToPng } from "../../../tasks/harness/plot.ts";
+import type { Experiment, Json } from "../../../tasks/core/experiment.ts";
+import type { LinePlotSpec } from "../../../tasks/core/figure.ts";
 import { j2kRoundTrip, jpegRoundTrip, psnr, ssimGrey, toBytes } from "../codecs.ts";
 import type { PriorVariant } from "../conv_draw.ts";
 import { loadDrawData } from "../data.ts";
@@ -190,7 +190,7 @@ export const experiment: Experiment<RdConfig> = {
       : await codecRows(config, method === "jpeg" ? "jpeg" : "j2k");
     return { rows } as unknown as Json;
   },
-  async summarize(config, cells) {
+  summarize(config, cells) {
     const rows = cells.flatMap((c) => (c.output as unknown as { rows: RdRow[] }).rows);
     const lossy = rows.filter((r) => !r.method.includes("lossless"));
     const plotRows: (RdRow & { series: string; bytes: string; bpd: number })[] = [
@@ -214,7 +214,7 @@ export const experiment: Experiment<RdConfig> = {
         "SSIM (original, 11 px window)",
       ]] as const
     ) {
-      const svg = await linePlot({
+      const plot: LinePlotSpec = {
         title: `Fashion-MNIST 28x28, ${config.rdImages} test images: ${title} vs rate`,
         data: plotRows.map((r) => ({
           bpd: r.bpd,
@@ -226,13 +226,12 @@ export const experiment: Experiment<RdConfig> = {
         y: { field, title },
         color: "series",
         dashField: "bytes",
-      });
+      };
       figs.push({
         name: `rate_distortion_${field}`,
         caption:
           `${title} vs bits/dim (codec payload solid, codec whole files dashed; conv DRAW at its KL rate).`,
-        svg,
-        png: await svgToPng(svg),
+        plot,
       });
     }
     const methods = [...new Set(lossy.map((r) => r.method))];

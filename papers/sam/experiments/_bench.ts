@@ -3,9 +3,9 @@
  * benchmark model sizes, and the guard that keeps dense models inside the 4 GiB wasm heap.
  * @module
  */
-import type { Rng } from "../../../tasks/harness/rng.ts";
-import { median } from "../../../tasks/harness/stats.ts";
-import { emptyEpisode, type Episode } from "../../../datasets/synthetic/episode.ts";
+import type { Rng } from "../../../tasks/core/rng.ts";
+import { median } from "../../../tasks/core/stats.ts";
+import { emptyEpisode, type Episode } from "../../../datasets/synthetic/mod.ts";
 import type { ModelName } from "../model.ts";
 import { createModel, type ModelSizes } from "../models.ts";
 

@@ -3,13 +3,12 @@
  * silent progress reporter, the way the harness does.
  * @module
  */
-import type { CellRecord, Config, Experiment, Summary } from "../../../tasks/harness/experiment.ts";
+import type { CellRecord, Config, Experiment, Summary } from "../../../tasks/core/experiment.ts";
 
 /** Run every smoke cell of `e` and summarise. */
 export async function runSmoke<C extends Config>(e: Experiment<C>): Promise<Summary> {
   const config = e.profiles.smoke as C;
   const backend = { name: "wasm", requested: "wasm", adapter: null, reason: "test" };
-  const outDir = await Deno.makeTempDir();
   const records: CellRecord[] = [];
   for (const cell of e.cells(config, e.seeds.smoke)) {
     const t0 = performance.now();
@@ -17,7 +16,6 @@ export async function runSmoke<C extends Config>(e: Experiment<C>): Promise<Summ
       cell,
       profile: "smoke",
       backend,
-      outDir,
       progress: { update() {}, log() {} },
     });
     records.push({
@@ -27,7 +25,6 @@ export async function runSmoke<C extends Config>(e: Experiment<C>): Promise<Summ
       wallSeconds: (performance.now() - t0) / 1e3,
     });
   }
-  const summary = await e.summarize(config, records, { profile: "smoke", backend, outDir });
-  await Deno.remove(outDir, { recursive: true });
+  const summary = await e.summarize(config, records, { profile: "smoke", backend });
   return summary;
 }

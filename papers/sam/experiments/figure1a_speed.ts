@@ -15,9 +15,9 @@ import type {
   Config,
   Experiment,
   Json,
-} from "../../../tasks/harness/experiment.ts";
-import { linePlot } from "../../../tasks/harness/plot.ts";
-import { Rng } from "../../../tasks/harness/rng.ts";
+} from "../../../tasks/core/experiment.ts";
+import type { LinePlotSpec } from "../../../tasks/core/figure.ts";
+import { Rng } from "../../../tasks/core/rng.ts";
 import type { ModelName } from "../model.ts";
 import { SamModel } from "../sam.ts";
 import { benchModel, denseNotRun, extrapolateLinear, medianOf, randomEpisode } from "./_bench.ts";
@@ -292,7 +292,7 @@ function cellsOf(
   return cells;
 }
 
-async function summarize(config: SpeedConfig, records: CellRecord[]) {
+function summarize(config: SpeedConfig, records: CellRecord[]) {
   const cells = records.map((r) => r.output as SpeedCell);
   const ran = cells.filter((c) => c.msPerStep !== null && !c.model.startsWith("sam_ann_full"));
   const full = cells.filter((c) => c.model.startsWith("sam_ann_full"));
@@ -362,7 +362,7 @@ async function summarize(config: SpeedConfig, records: CellRecord[]) {
     })),
   };
   for (const r of rows) metrics[`msPerStep_${r.model}_N${r.N}`] = r.msPerStep;
-  const svg = await linePlot({
+  const plot: LinePlotSpec = {
     title: `Figure 1a: forward+backward time per step (batch ${config.batch})`,
     data: [
       ...rows,
@@ -375,13 +375,13 @@ async function summarize(config: SpeedConfig, records: CellRecord[]) {
     x: { field: "N", title: "memory words N", log: true },
     y: { field: "msPerStep", title: "wall time per step (ms)", log: true },
     color: "model",
-  });
+  };
   return {
     metrics,
     figures: [{
       name: "figure1a_speed",
       caption: "ms per forward+backward step vs N (log-log)",
-      svg,
+      plot,
     }],
     notes: [
       "One wasm thread (TF.js 4.22) for the controller; memory, scan and hnswlib in JS/wasm.",

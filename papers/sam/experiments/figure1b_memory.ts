@@ -15,10 +15,10 @@ import type {
   Config,
   Experiment,
   Json,
-} from "../../../tasks/harness/experiment.ts";
-import { profilePeakBytes } from "../../../tasks/harness/memory.ts";
-import { linePlot } from "../../../tasks/harness/plot.ts";
-import { Rng } from "../../../tasks/harness/rng.ts";
+} from "../../../tasks/core/experiment.ts";
+import { profilePeakBytes } from "../../../tasks/core/memory.ts";
+import type { LinePlotSpec } from "../../../tasks/core/figure.ts";
+import { Rng } from "../../../tasks/core/rng.ts";
 import type { ModelName } from "../model.ts";
 import { SamModel } from "../sam.ts";
 import { benchModel, denseNotRun, extrapolateLinear, randomEpisode } from "./_bench.ts";
@@ -99,7 +99,7 @@ async function runCell(config: MemoryConfig, ctx: CellContext): Promise<Json> {
   } satisfies MemoryCell;
 }
 
-async function summarize(config: MemoryConfig, records: CellRecord[]) {
+function summarize(config: MemoryConfig, records: CellRecord[]) {
   const cells = records.map((r) => r.output as MemoryCell);
   const ran = cells.filter((c) => c.bytes !== null);
   const rows = ran.map((c) => ({ model: c.model, N: c.N, bytes: c.bytes! }));
@@ -135,19 +135,19 @@ async function summarize(config: MemoryConfig, records: CellRecord[]) {
     samInitBytesAtRatioN: cells.find((c) => c.model === "sam_ann" && c.N === Nr)?.initBytes ?? null,
   };
   for (const r of rows) metrics[`bytes_${r.model}_N${r.N}`] = r.bytes;
-  const svg = await linePlot({
+  const plot: LinePlotSpec = {
     title: `Figure 1b: memory of a ${config.steps}-step sequence (batch ${config.batch})`,
     data: rows.map((r) => ({ ...r, MiB: r.bytes / 2 ** 20 })),
     x: { field: "N", title: "memory words N", log: true },
     y: { field: "MiB", title: "memory (MiB)", log: true },
     color: "model",
-  });
+  };
   return {
     metrics,
     figures: [{
       name: "figure1b_memory",
       caption: "bytes of a 100-step forward+backward vs N (log-log)",
-      svg,
+      plot,
     }],
     notes: [
       "bytes = peak TF.js bytes above the pre-pass level (tf.profile) + SAM's host-side journal/selections + hnswlib graph (computed from its layout).",

@@ -15,20 +15,18 @@ import type {
   Config,
   Experiment,
   Json,
-} from "../../../tasks/harness/experiment.ts";
-import { linePlot } from "../../../tasks/harness/plot.ts";
-import { Rng } from "../../../tasks/harness/rng.ts";
-import { seedStat } from "../../../tasks/harness/stats.ts";
-import type { Episode } from "../../../datasets/synthetic/episode.ts";
-import { copyEpisode, copySizes } from "../../../datasets/synthetic/copy.ts";
+} from "../../../tasks/core/experiment.ts";
+import { Rng } from "../../../tasks/core/rng.ts";
+import { seedStat } from "../../../tasks/core/stats.ts";
 import {
   associativeRecallEpisode,
   associativeRecallSizes,
-} from "../../../datasets/synthetic/associative_recall.ts";
-import {
+  copyEpisode,
+  copySizes,
+  type Episode,
   prioritySortEpisode,
   prioritySortSizes,
-} from "../../../datasets/synthetic/priority_sort.ts";
+} from "../../../datasets/synthetic/mod.ts";
 import type { ModelName } from "../model.ts";
 import { createModel } from "../models.ts";
 import { train } from "../train.ts";
@@ -184,7 +182,7 @@ interface LearningCell {
   msPerEpisode: number;
 }
 
-async function summarize(config: LearningConfig, records: CellRecord[]) {
+function summarize(config: LearningConfig, records: CellRecord[]) {
   const cells = records.map((r) => r.output as unknown as LearningCell);
   const metrics: Record<string, Json> = {};
   const figures = [];
@@ -210,14 +208,14 @@ async function summarize(config: LearningConfig, records: CellRecord[]) {
       caption: `${task}: cost per sequence (bits) vs episodes, mean ± sd over ${
         new Set(cells.map((c) => c.seed)).size
       } seeds`,
-      svg: await linePlot({
+      plot: {
         title: `Figure 2: ${task.replaceAll("_", " ")}`,
         data,
         x: { field: "episode", title: "episodes (minibatches)" },
         y: { field: "bits", title: "cost per sequence (bits)" },
         color: "model",
         band: { lo: "lo", hi: "hi" },
-      }),
+      },
     });
   }
   metrics.rows = rows;

@@ -9,8 +9,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { version_wasm } from "@tensorflow/tfjs-backend-wasm";
-import type { BackendInfo } from "./experiment.ts";
-import { installEngine } from "../engine/mod.ts";
+import type { BackendInfo } from "../core/experiment.ts";
+import { installEngine } from "./mod.ts";
 
 /** Backends a user may ask for. */
 export const BACKEND_CHOICES = ["auto", "webgpu", "wasm", "cpu"] as const;

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import type { LinePlotSpec } from "./figure.ts";
 
 /** The three scales every experiment can run at. */
 export type ProfileName = "smoke" | "default" | "paper";
@@ -60,8 +61,6 @@ export interface CellContext {
   profile: ProfileName;
   backend: BackendInfo;
   progress: ProgressReporter;
-  /** Directory for figures/artifacts of this experiment (exists). */
-  outDir: string;
 }
 
 /** A finished cell as checkpointed and handed to `summarize`. */
@@ -80,15 +79,18 @@ export interface SeedStat {
   perSeed: number[];
 }
 
-/** A figure produced by an experiment; the harness writes `<name>.svg` (and `.png`). */
+/**
+ * A figure produced by an experiment: a line-plot spec that the harness renders to
+ * `<name>.svg` and `<name>.png`, or ready PNG bytes (an image grid).
+ */
 export interface Figure {
   /** File stem, e.g. `"figure1a_speed"`; written beside the result file. */
   name: string;
   /** Caption used in REPORT.md. */
   caption: string;
-  /** SVG text (from `plot.ts`), if any. */
-  svg?: string;
-  /** PNG bytes, if any (an image grid, or the SVG rasterised). */
+  /** A line plot, rendered by the harness. */
+  plot?: LinePlotSpec;
+  /** PNG bytes (an image grid). */
   png?: Uint8Array;
 }
 
@@ -107,7 +109,6 @@ export interface Summary {
 export interface SummaryContext {
   profile: ProfileName;
   backend: BackendInfo;
-  outDir: string;
 }
 
 /** One reproduced table/figure of a paper. */
@@ -129,7 +130,7 @@ export interface Experiment<C extends Config = Config> {
   /** Run one cell; returns JSON output that is checkpointed. */
   run(config: C, ctx: CellContext): Promise<Json>;
   /** Turn all cells' outputs into metrics and figures. */
-  summarize(config: C, cells: CellRecord[], ctx: SummaryContext): Promise<Summary>;
+  summarize(config: C, cells: CellRecord[], ctx: SummaryContext): Summary | Promise<Summary>;
 }
 
 /** A paper: its id, citation, and its experiments. */
