@@ -125,10 +125,10 @@ export function elboExperiment(
       // deno-lint-ignore no-explicit-any
       const outs = cells.map((c) => c.output as any);
       const stat = (k: string) => seedStat(outs.map((o) => o[k] as number));
-      const curveRows = outs.flatMap((o, i) =>
-        (o.curve as { step: number; loss: number }[]).map((p) => ({
+      const curveRows = cells.flatMap((c, i) =>
+        (outs[i].curve as { step: number; loss: number }[]).map((p) => ({
           ...p,
-          seed: `seed ${cells[i].seed}`,
+          seed: `seed ${c.seed}`,
         }))
       );
       const plot: LinePlotSpec = {

@@ -73,13 +73,13 @@ function runCell(config: LstmMeasuredConfig, ctx: CellContext): Json {
   );
 }
 
-type Row = Record<string, number | string | null>;
+/** What a cell measures (`measureLstmMethods`). */
+type Measured = ReturnType<typeof measureLstmMethods>;
 
 function summarize(config: LstmMeasuredConfig, records: CellRecord[]) {
-  const cells = records.map((r) => r.output as { alpha: number; rows: Row[]; hiddenBytes: number });
+  const cells = records.map((r) => r.output as Measured);
   const first = cells[0]!;
   const base = first.rows.find((r) => r.method === "bptt")!;
-  const num = (r: Row, k: string) => r[k] as number;
   const rows = first.rows.map((r) => ({
     method: r.method,
     memoryFraction: r.memoryFraction,
@@ -89,12 +89,12 @@ function summarize(config: LstmMeasuredConfig, records: CellRecord[]) {
     cpuMsPerIteration: r.cpuMsPerIteration,
     peakStoredBytes: r.peakStoredBytes,
     budgetBytes: r.budgetBytes,
-    forwardOpsPerStep: num(r, "forwardOps") / config.t,
-    peakBytesRatio: num(r, "peakBytes") / num(base, "peakBytes"),
-    timeRatio: num(r, "msPerIteration") / num(base, "msPerIteration"),
-    cpuTimeRatio: num(r, "cpuMsPerIteration") / num(base, "cpuMsPerIteration"),
+    forwardOpsPerStep: r.forwardOps / config.t,
+    peakBytesRatio: r.peakBytes / base.peakBytes,
+    timeRatio: r.msPerIteration / base.msPerIteration,
+    cpuTimeRatio: r.cpuMsPerIteration / base.cpuMsPerIteration,
   }));
-  const beta = num(base, "bwdMsPerOp") / num(base, "fwdMsPerOp");
+  const beta = base.bwdMsPerOp / base.fwdMsPerOp;
   const msm5 = rows.find((r) => r.method === "msm" && r.memoryFraction === config.fractions[0]);
   const metrics: Record<string, Json | SeedStat> = {
     rows,
@@ -102,14 +102,14 @@ function summarize(config: LstmMeasuredConfig, records: CellRecord[]) {
     alphaPlanned: Math.ceil(first.alpha - 1e-9),
     beta: seedStat(cells.map((c) => {
       const b = c.rows.find((r) => r.method === "bptt")!;
-      return num(b, "bwdMsPerOp") / num(b, "fwdMsPerOp");
+      return b.bwdMsPerOp / b.fwdMsPerOp;
     })),
-    fwdMsPerOp: num(base, "fwdMsPerOp"),
-    bwdMsPerOp: num(base, "bwdMsPerOp"),
-    bpttMsPerIteration: num(base, "msPerIteration"),
-    bpttPeakBytes: num(base, "peakBytes"),
+    fwdMsPerOp: base.fwdMsPerOp,
+    bwdMsPerOp: base.bwdMsPerOp,
+    bpttMsPerIteration: base.msPerIteration,
+    bpttPeakBytes: base.peakBytes,
     storedWithinBudget: first.rows.every((r) =>
-      r.budgetBytes === null || num(r, "peakStoredBytes") <= num(r, "budgetBytes")
+      r.budgetBytes === null || r.peakStoredBytes <= r.budgetBytes
     ),
   };
   if (msm5) {
@@ -121,9 +121,9 @@ function summarize(config: LstmMeasuredConfig, records: CellRecord[]) {
   const plot: LinePlotSpec = {
     title: `LSTM t = ${config.t} (H = ${config.hidden}, batch ${config.batch}): memory vs time`,
     data: rows.map((r) => ({
-      method: r.method as string,
-      MB: (r.peakBytes as number) / 1e6,
-      ms: r.msPerIteration as number,
+      method: r.method,
+      MB: r.peakBytes / 1e6,
+      ms: r.msPerIteration,
     })),
     x: { field: "MB", title: "peak TF.js memory above baseline (MB)", log: true },
     y: { field: "ms", title: "ms per iteration" },

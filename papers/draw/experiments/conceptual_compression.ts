@@ -81,8 +81,10 @@ export const experiment: Experiment<ConceptualConfig> = {
     });
   },
   summarize(config, cells) {
+    const [first] = cells;
+    if (!first) throw new Error("conceptual_compression: summarize() got no cell");
     // deno-lint-ignore no-explicit-any
-    const o = cells[0].output as any;
+    const o = first.output as any;
     const kl: number[] = o.klPerIterBits;
     const total = kl.reduce((a, b) => a + b, 0);
     let cum = 0;

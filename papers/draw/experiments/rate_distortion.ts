@@ -89,7 +89,8 @@ async function drawRows(
           const a = acc.get(key)!;
           orig.forEach((o, j) => {
             const dec = toBytes(v.subarray(j * D, (j + 1) * D));
-            a.r.push(kl[j].slice(1, 1 + k).reduce((s, b) => s + b, 0) / Math.LN2 / D);
+            const klOfImage = kl[j]!; // kl is [b, 1 + T]: one row per image of the batch
+            a.r.push(klOfImage.slice(1, 1 + k).reduce((s, b) => s + b, 0) / Math.LN2 / D);
             a.p.push(psnr(o, dec));
             a.s.push(ssimGrey(o, dec, 28, 28));
           });
@@ -163,9 +164,10 @@ export function interpolateAt(
 ): number | null {
   const s = [...points].sort((a, b) => a.rate - b.rate);
   for (let i = 0; i + 1 < s.length; i++) {
-    if (s[i].rate <= level && level <= s[i + 1].rate) {
-      const w = s[i + 1].rate === s[i].rate ? 0 : (level - s[i].rate) / (s[i + 1].rate - s[i].rate);
-      return s[i].value + w * (s[i + 1].value - s[i].value);
+    const a = s[i]!, b = s[i + 1]!;
+    if (a.rate <= level && level <= b.rate) {
+      const w = b.rate === a.rate ? 0 : (level - a.rate) / (b.rate - a.rate);
+      return a.value + w * (b.value - a.value);
     }
   }
   return null;

@@ -351,9 +351,9 @@ function summarize(config: SpeedConfig, records: CellRecord[]) {
     })),
     annUpdateModes: modes.map((c) => ({
       N: c.N,
-      steps: c.steps,
-      eager: c.eager,
-      deferred: c.deferred,
+      steps: c.steps ?? null,
+      eager: c.eager ?? null,
+      deferred: c.deferred ?? null,
     })),
     annDeferredSpeedupOverEager: modes.map((c) => ({
       N: c.N,
