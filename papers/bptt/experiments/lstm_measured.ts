@@ -17,6 +17,7 @@ import type {
   Config,
   Experiment,
   Json,
+  NoParams,
   SeedStat,
 } from "../../../tasks/core/experiment.ts";
 import type { LinePlotSpec } from "../../../tasks/core/figure.ts";
@@ -63,7 +64,10 @@ const smoke: LstmMeasuredConfig = {
   iterations: 1,
 };
 
-function runCell(config: LstmMeasuredConfig, ctx: CellContext): Json {
+/** What a cell measures: α and one row per method and budget (`measureLstmMethods`). */
+type Measured = ReturnType<typeof measureLstmMethods>;
+
+function runCell(config: LstmMeasuredConfig, ctx: CellContext<NoParams>): Measured {
   return measureLstmMethods(
     config,
     ctx.cell.seed!,
@@ -73,13 +77,16 @@ function runCell(config: LstmMeasuredConfig, ctx: CellContext): Json {
   );
 }
 
-/** What a cell measures (`measureLstmMethods`). */
-type Measured = ReturnType<typeof measureLstmMethods>;
-
-function summarize(config: LstmMeasuredConfig, records: CellRecord[]) {
-  const cells = records.map((r) => r.output as Measured);
-  const first = cells[0]!;
-  const base = first.rows.find((r) => r.method === "bptt")!;
+function summarize(config: LstmMeasuredConfig, records: CellRecord<Measured>[]) {
+  const cells = records.map((r) => r.output);
+  const bpttRow = (c: Measured) => {
+    const row = c.rows.find((r) => r.method === "bptt");
+    if (!row) throw new Error("lstm_measured: a cell measured no bptt row (config.methods)");
+    return row;
+  };
+  const [first] = cells;
+  if (!first) throw new Error("lstm_measured: summarize() got no cell");
+  const base = bpttRow(first);
   const rows = first.rows.map((r) => ({
     method: r.method,
     memoryFraction: r.memoryFraction,
@@ -100,10 +107,7 @@ function summarize(config: LstmMeasuredConfig, records: CellRecord[]) {
     rows,
     alpha: first.alpha,
     alphaPlanned: Math.ceil(first.alpha - 1e-9),
-    beta: seedStat(cells.map((c) => {
-      const b = c.rows.find((r) => r.method === "bptt")!;
-      return b.bwdMsPerOp / b.fwdMsPerOp;
-    })),
+    beta: seedStat(cells.map((c) => bpttRow(c).bwdMsPerOp / bpttRow(c).fwdMsPerOp)),
     fwdMsPerOp: base.fwdMsPerOp,
     bwdMsPerOp: base.bwdMsPerOp,
     bpttMsPerIteration: base.msPerIteration,
@@ -145,14 +149,14 @@ function summarize(config: LstmMeasuredConfig, records: CellRecord[]) {
 }
 
 /** Measured LSTM memory and time per iteration for every method. */
-export const experiment: Experiment<LstmMeasuredConfig> = {
+export const experiment: Experiment<LstmMeasuredConfig, NoParams, Measured> = {
   id: "lstm_measured",
   version: 2,
   title: "LSTM at t = 1000: measured peak memory and time per iteration, all methods",
   reproduces: "LSTM memory/time experiment (sequence length 1000)",
   profiles: { smoke, default: defaults, paper },
   seeds: { smoke: [1], default: [1], paper: [1] },
-  cells: (_config, seeds) => seeds.map((seed) => ({ id: `seed=${seed}`, seed })),
+  cells: (_config, seeds) => seeds.map((seed) => ({ id: `seed=${seed}`, seed, params: {} })),
   run: (config, ctx) => Promise.resolve(runCell(config, ctx)),
   summarize: (config, records) => summarize(config, records),
 };
