@@ -44,14 +44,23 @@ async function initJpeg(): Promise<void> {
   await jpegReady;
 }
 
-function greyToRgba(grey: Uint8Array, w: number, h: number): ImageData {
+/** RGBA pixels of a grey image (what the JPEG encoder and ssim.js take). */
+interface RgbaImage {
+  data: Uint8ClampedArray<ArrayBuffer>;
+  width: number;
+  height: number;
+  colorSpace: "srgb";
+  pixelFormat: "rgba-unorm8";
+}
+
+function greyToRgba(grey: Uint8Array, w: number, h: number): RgbaImage {
   if (grey.length !== w * h) throw new Error(`grey image has ${grey.length} pixels, not ${w}x${h}`);
   const data = new Uint8ClampedArray(w * h * 4);
   grey.forEach((v, i) => {
     data[4 * i] = data[4 * i + 1] = data[4 * i + 2] = v;
     data[4 * i + 3] = 255;
   });
-  return { data, width: w, height: h, colorSpace: "srgb" } as ImageData;
+  return { data, width: w, height: h, colorSpace: "srgb", pixelFormat: "rgba-unorm8" };
 }
 
 /**
@@ -190,10 +199,7 @@ export function psnr(a: Uint8Array, b: Uint8Array): number {
 
 /** Mean SSIM (Wang et al. 2004, `ssim.js` with `{ssim: "original"}`, 11-px window) of two grey images. */
 export function ssimGrey(a: Uint8Array, b: Uint8Array, w: number, h: number): number {
-  type SsimImage = Parameters<typeof ssim>[0];
-  const ia = greyToRgba(a, w, h) as unknown as SsimImage;
-  const ib = greyToRgba(b, w, h) as unknown as SsimImage;
-  return ssim(ia, ib, { ssim: "original" }).mssim;
+  return ssim(greyToRgba(a, w, h), greyToRgba(b, w, h), { ssim: "original" }).mssim;
 }
 
 /** Quantise [0, 1] floats to 8-bit grey levels. */

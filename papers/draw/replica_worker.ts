@@ -11,6 +11,7 @@ import { ConvDraw } from "./conv_draw.ts";
 import type { FromWorker, ToWorker } from "./replica_pool.ts";
 import { assignFlat, elboSums, lossAndFlatGrads } from "./train.ts";
 
+// Deno types `self` as the main thread's Window; this module only runs as a Web Worker
 const scope = self as unknown as Worker;
 let model: ConvDraw | null = null;
 

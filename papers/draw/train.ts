@@ -262,7 +262,8 @@ export async function train(
       }
       const idx = order.slice(pos, pos + cfg.batch);
       pos += cfg.batch;
-      // linear decay lr → lrFinal (Adam's learningRate field is read every step)
+      // linear decay lr → lrFinal (Adam's learningRate field is read every step; TF.js declares
+      // it protected, and tf.train.adam has no setter)
       (opt as unknown as { learningRate: number }).learningRate = cfg.lr +
         (cfg.lrFinal - cfg.lr) * (step - 1) / Math.max(1, cfg.steps - 1);
       const pixels = batchPixels(data, idx, binarize ? rng : undefined);

@@ -15,7 +15,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { alloc, type AnyBackend, free, run, view } from "./_kernel_ops.ts";
+import { alloc, type AnyBackend, backendOf, free, run, view } from "./_kernel_ops.ts";
 import type { KernelFunc } from "./kernel_registry.ts";
 
 /** Kernel names (registered for wasm and cpu by `installEngine`). */
@@ -57,7 +57,7 @@ function sigmoidScaled(
  */
 export function lstmGatesKernel(backendName: string): KernelFunc {
   return ({ inputs, backend: b }) => {
-    const backend = b as unknown as AnyBackend;
+    const backend = backendOf(b);
     const { z, c } = inputs as { z: tf.TensorInfo; c: tf.TensorInfo };
     const hs = c.shape[c.shape.length - 1]!;
     const rows = c.shape.reduce((p, q) => p * q, 1) / hs;
@@ -93,7 +93,7 @@ export function lstmGatesKernel(backendName: string): KernelFunc {
  */
 export function lstmGatesGradKernel(backendName: string): KernelFunc {
   return ({ inputs, backend: b }) => {
-    const backend = b as unknown as AnyBackend;
+    const backend = backendOf(b);
     const { z, c, c2, dh, dc2 } = inputs as Record<string, tf.TensorInfo>;
     const hs = c!.shape[c!.shape.length - 1]!;
     const rows = c!.shape.reduce((p, q) => p * q, 1) / hs;
@@ -131,13 +131,13 @@ export function registerLstmGatesGradient(): void {
     gradFunc: (dy, saved) => {
       const [z, c, c2] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
       const [dh, dc2] = dy as (tf.Tensor | null)[];
-      const grads = tf.engine().runKernel(LSTM_GATES_GRAD, {
+      const grads = tf.engine().runKernel<tf.Tensor[]>(LSTM_GATES_GRAD, {
         z,
         c,
         c2,
         dh: dh ?? tf.zerosLike(c),
         dc2: dc2 ?? tf.zerosLike(c),
-      }) as unknown as tf.Tensor[];
+      });
       return { z: () => grads[0]!, c: () => grads[1]! };
     },
   });
@@ -169,7 +169,7 @@ function lstmGatesOps(z: tf.Tensor, c: tf.Tensor): { h: tf.Tensor; c: tf.Tensor 
  */
 export function lstmGates(z: tf.Tensor, c: tf.Tensor): { h: tf.Tensor; c: tf.Tensor } {
   if (tf.getKernel(LSTM_GATES, tf.getBackend())) {
-    const [h, c2] = tf.engine().runKernel(LSTM_GATES, { z, c }) as unknown as tf.Tensor[];
+    const [h, c2] = tf.engine().runKernel<tf.Tensor[]>(LSTM_GATES, { z, c });
     return { h: h!, c: c2! };
   }
   return lstmGatesOps(z, c);
