@@ -36,8 +36,9 @@ type JsonField<T> = T extends string | number | boolean | null | undefined ? T
  * `T` with every part checked to be JSON: objects, arrays, strings, numbers, booleans, null,
  * optional fields. Constrain a type parameter with it as `O extends Jsonable<O>`: unlike
  * {@link Json}, interfaces qualify (they have no index signature); typed arrays, Dates, Maps,
- * functions and objects with methods do not. What the checkpoints store survives
- * `JSON.stringify` / `JSON.parse` unchanged (absent optional fields stay absent).
+ * functions and objects with methods do not. So what the checkpoints store reads back with the
+ * same type (absent optional fields stay absent; as in any JSON, a NaN or ±Infinity number reads
+ * back as null).
  */
 export type Jsonable<T> = { [K in keyof T]: JsonField<T[K]> };
 
