@@ -25,7 +25,19 @@ export {
 export { type EngineBenchOptions, runEngineBench } from "./bench.ts";
 export { isReplaced, originalKernel, withOriginalKernels } from "./kernel_registry.ts";
 export { spaceToDepth } from "./space_depth.ts";
-export { lstmCell, type LstmParams, lstmParams, type LstmState, lstmZeroState } from "./lstm.ts";
+export {
+  lstmCell,
+  lstmCellForward,
+  lstmCellVjp,
+  type LstmGrads,
+  type LstmInput,
+  type LstmParams,
+  lstmParams,
+  type LstmRecord,
+  type LstmState,
+  type LstmWeights,
+  lstmZeroState,
+} from "./lstm.ts";
 export {
   convLstmCell,
   type ConvLstmParams,
