@@ -24,7 +24,7 @@ export {
 } from "./backend.ts";
 export { type EngineBenchOptions, runEngineBench } from "./bench.ts";
 export { isReplaced, originalKernel, withOriginalKernels } from "./kernel_registry.ts";
-export { spaceToDepth } from "./space_depth.ts";
+export { depthToSpace, spaceToDepth } from "./space_depth.ts";
 export {
   lstmCell,
   lstmCellForward,
