@@ -3,7 +3,8 @@
  * memory-efficient BPTT executor needs them (Gruslys et al. 2016, §2: `F_s` produces `h_s` and
  * the internal state `I_s`; `B_s` needs only `I_s`, the input and the gradient from step s+1).
  *
- * - {@link lstmCell}: LSTM with a hand-written vector-Jacobian product (no re-computation in B).
+ * - {@link lstmCell}: the engine's LSTM (`lstmCellForward` / `lstmCellVjp`, fused gate kernels
+ *   on wasm/cpu) with its hand-written vector-Jacobian product (no re-computation in B).
  * - {@link tanhRnnCell}: Elman RNN `h' = tanh([x, h]·W + b)`, hand-written VJP.
  * - {@link autodiffCell}: any step function; `B_s` re-runs the step under `tf.grads` (so its
  *   internal state is just `(h_{s−1}, h_s)`), e.g. {@link gruStep}.
@@ -12,6 +13,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
+import { lstmCellForward, lstmCellVjp, type LstmWeights } from "../../tasks/engine/mod.ts";
 
 /** A recurrent core usable by the executor. All tensors are `[batch, ·]` float32. */
 export interface RecurrentCell {
@@ -39,55 +41,30 @@ export interface RecurrentCell {
   ): { dState: tf.Tensor[]; dParams: tf.Tensor[] };
 }
 
-/** LSTM parameters, the layout of `tasks/engine/lstm.ts` (gate blocks i, f, o, g). */
-export interface LstmWeights {
-  /** `[D + H, 4H]`. */
-  kernel: tf.Tensor2D;
-  /** `[4H]`. */
-  bias: tf.Tensor1D;
-}
-
 /**
  * LSTM (forget gate, no peepholes): `z = [x, h]·W + b`, `c' = σ(z_f)⊙c + σ(z_i)⊙tanh(z_g)`,
- * `h' = σ(z_o)⊙tanh(c')`. Hidden state `(h, c)`; internal state
- * `I = (h_{s−1}, c_{s−1}, i, f, o, g, tanh c', h', c')`, 9 `[B, H]` tensors, so α = 4.5.
+ * `h' = σ(z_o)⊙tanh(c')`, the engine's cell (`tasks/engine/lstm.ts`, gate blocks i, f, o, g).
+ * Hidden state `(h, c)`; internal state `I = (h_{s−1}, c_{s−1}, act, σ(2c'), h', c')` with
+ * `act = (σ(z_i), σ(z_f), σ(z_o), σ(2z_g))` `[B, 4H]`: 9 `[B, H]` blocks, so α = 4.5.
  *
  * @param w kernel `[D + H, 4H]` and bias `[4H]`
  */
 export function lstmCell(w: LstmWeights): RecurrentCell {
-  const H = w.kernel.shape[1] / 4;
   return {
     name: "lstm",
     params: [w.kernel, w.bias],
     forward(x, state) {
       const [h, c] = state as tf.Tensor2D[];
-      const z = tf.add(tf.matMul(tf.concat([x, h!], 1), w.kernel), w.bias); // [B, 4H]
-      const sig = tf.sigmoid(tf.slice(z, [0, 0], [-1, 3 * H])); // i, f, o
-      const [i, f, o] = tf.split(sig, 3, 1) as tf.Tensor2D[];
-      const g = tf.tanh(tf.slice(z, [0, 3 * H], [-1, H]));
-      const c2 = tf.add(tf.mul(f!, c!), tf.mul(i!, g));
-      const tc = tf.tanh(c2);
-      const h2 = tf.mul(o!, tc);
-      return { state: [h2, c2], internal: [h!, c!, i!, f!, o!, g, tc, h2, c2] };
+      const r = lstmCellForward(x, { h: h!, c: c! }, w);
+      return { state: [r.h, r.c], internal: [r.hPrev, r.cPrev, r.act, r.sc, r.h, r.c] };
     },
-    stateOf: (I) => [I[7]!, I[8]!],
+    stateOf: (I) => [I[4]!, I[5]!],
     backward(x, I, dState) {
-      const [hPrev, cPrev, i, f, o, g, tc] = I as tf.Tensor2D[];
+      const [hPrev, cPrev, act, sc, h, c] = I as tf.Tensor2D[];
       const [dh, dc] = dState as tf.Tensor2D[];
-      const one = tf.scalar(1);
-      const dO = tf.mul(dh!, tc!);
-      const dC = tf.add(dc!, tf.mul(tf.mul(dh!, o!), tf.sub(one, tf.square(tc!))));
-      const dzi = tf.mul(tf.mul(dC, g!), tf.mul(i!, tf.sub(one, i!)));
-      const dzf = tf.mul(tf.mul(dC, cPrev!), tf.mul(f!, tf.sub(one, f!)));
-      const dzo = tf.mul(dO, tf.mul(o!, tf.sub(one, o!)));
-      const dzg = tf.mul(tf.mul(dC, i!), tf.sub(one, tf.square(g!)));
-      const dz = tf.concat([dzi, dzf, dzo, dzg], 1); // [B, 4H]
-      const xh = tf.concat([x, hPrev!], 1); // [B, D + H]
-      const dKernel = tf.matMul(xh, dz, true, false); // [D + H, 4H]
-      const dBias = tf.sum(dz, 0);
-      const dxh = tf.matMul(dz, w.kernel, false, true); // [B, D + H]
-      const dhPrev = tf.slice(dxh, [0, x.shape[1]], [-1, H]);
-      return { dState: [dhPrev, tf.mul(dC, f!)], dParams: [dKernel, dBias] };
+      const rec = { hPrev: hPrev!, cPrev: cPrev!, act: act!, sc: sc!, h: h!, c: c! };
+      const g = lstmCellVjp(x, rec, w, dh!, dc!);
+      return { dState: [g.dh, g.dc], dParams: [g.dKernel, g.dBias] };
     },
   };
 }

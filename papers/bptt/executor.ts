@@ -15,6 +15,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
+import { bytesOf, CheckpointStore, clone, Register, TfPeak } from "./_executor_state.ts";
 import type { RecurrentCell } from "./cells.ts";
 import { type Plan, plan } from "./plan.ts";
 import type { Op, Strategy } from "./policy.ts";
@@ -61,7 +62,91 @@ function connected(loss: tf.Scalar, args: readonly tf.Tensor[]): tf.Scalar {
   return tf.add(loss, tf.mul(0, tf.addN(args.map((a) => tf.sum(a))))) as tf.Scalar;
 }
 
-const bytesOf = (ts: readonly tf.Tensor[]) => ts.reduce((s, t) => s + t.size * 4, 0);
+/**
+ * Runs `F_{from+1} … F_to` from the register, leaving `h_to` and `I_to` in it.
+ * @returns the number of forward ops run
+ */
+function forwardSegment(
+  problem: BpttProblem,
+  reg: Register,
+  from: number,
+  to: number,
+  peak: TfPeak,
+): number {
+  let ran = 0;
+  for (let s = from + 1; s <= to; s++) {
+    const r = tf.tidy(() => {
+      const out = problem.cell.forward(problem.inputs[s - 1]!, reg.state);
+      const kept = { state: clone(out.state), internal: clone(out.internal) };
+      peak.sample(); // inside tidy: every intermediate of F_s is still alive here
+      return kept;
+    });
+    reg.drop();
+    reg.state = r.state;
+    reg.fresh = r.internal;
+    reg.step = s;
+    ran++;
+    peak.sample();
+  }
+  return ran;
+}
+
+/** What the backward sweep carries from B_{s+1} to B_s (a type alias: `tf.tidy` returns it). */
+type Sweep = {
+  /** `∂L/∂h_s` from the steps after s. */
+  dState: tf.Tensor[];
+  /** Gradients accumulated so far: the cell's params, then the loss params. */
+  grads: tf.Tensor[];
+  /** `Σ ℓ` over the steps swept so far. */
+  loss: tf.Scalar;
+};
+
+/** The sweep before B_t: zero gradients, zero loss. */
+function startSweep(problem: BpttProblem): Sweep {
+  const params = [...problem.cell.params, ...(problem.lossParams ?? [])];
+  return {
+    dState: problem.initialState.map((x) => tf.zerosLike(x)),
+    grads: params.map((p) => tf.zerosLike(p)),
+    loss: tf.scalar(0),
+  };
+}
+
+/**
+ * Backward op `B_s` from `I_s`: adds the step's loss and its VJP to the sweep (the old sweep's
+ * tensors are freed).
+ */
+function backwardStep(
+  problem: BpttProblem,
+  s: number,
+  I: readonly tf.Tensor[],
+  sweep: Sweep,
+  peak: TfPeak,
+): Sweep {
+  const { cell } = problem;
+  const lossParams = problem.lossParams ?? [];
+  const r = tf.tidy(() => {
+    const h = cell.stateOf(I);
+    const nS = h.length;
+    const lossFn = (...args: tf.Tensor[]) =>
+      connected(problem.loss(args.slice(0, nS), s, args.slice(nS)), args);
+    const { value, grads: lg } = tf.valueAndGrads(lossFn)([...h, ...lossParams]);
+    const dTotal = sweep.dState.map((d, j) => tf.add(d, lg[j]!));
+    const back = cell.backward(problem.inputs[s - 1]!, I, dTotal);
+    const nP = cell.params.length;
+    const g = sweep.grads.map((acc, j) =>
+      tf.add(acc, j < nP ? back.dParams[j]! : lg[nS + j - nP]!)
+    );
+    const kept: Sweep = {
+      dState: back.dState,
+      grads: g,
+      loss: tf.add(sweep.loss, value) as tf.Scalar,
+    };
+    peak.sample(); // inside tidy: the step's intermediates (and the old accumulators) are alive
+    return kept;
+  });
+  tf.dispose([...sweep.dState, ...sweep.grads, sweep.loss]);
+  return r;
+}
 
 /**
  * Execute `ops` (see `policy.ts`) on `problem`.
@@ -72,139 +157,74 @@ const bytesOf = (ts: readonly tf.Tensor[]) => ts.reduce((s, t) => s + t.size * 4
  * @throws {Error} when the policy asks for a state that is not there
  */
 export function runPolicy(problem: BpttProblem, ops: readonly Op[]): BpttResult {
-  const { cell, inputs } = problem;
-  const lossParams = problem.lossParams ?? [];
-  const t = inputs.length;
-  const base = tf.memory().numBytes;
-  let peakTf = 0;
-  const sample = () => {
-    const b = tf.memory().numBytes - base;
-    if (b > peakTf) peakTf = b;
-  };
-  const hidden = new Map<number, tf.Tensor[]>();
-  const internal = new Map<number, tf.Tensor[]>();
-  let stored = 0;
-  let peakStored = 0;
-  const account = (delta: number) => {
-    stored += delta;
-    if (stored > peakStored) peakStored = stored;
-  };
-  const clone = (ts: readonly tf.Tensor[]) => ts.map((x) => tf.clone(x)); // shares the buffer
-  hidden.set(0, clone(problem.initialState));
-  account(bytesOf(problem.initialState));
-  // The register: cursor step, its state and (after a forward op) the fresh internal state.
-  let step = 0;
-  let state: tf.Tensor[] = clone(problem.initialState);
-  let fresh: tf.Tensor[] | null = null;
-  const dropRegister = () => {
-    tf.dispose(state);
-    if (fresh) tf.dispose(fresh);
-    fresh = null;
-  };
-  let dState: tf.Tensor[] = problem.initialState.map((x) => tf.zerosLike(x));
-  let grads: tf.Tensor[] = [...cell.params, ...lossParams].map((p) => tf.zerosLike(p));
-  let lossSum: tf.Scalar = tf.scalar(0);
-  let forwardOps = 0;
-  let nextBackward = t;
-  let forwardMs = 0;
-  let backwardMs = 0;
+  const peak = new TfPeak();
+  const store = new CheckpointStore();
+  store.put("hidden", 0, problem.initialState);
+  const reg = new Register(clone(problem.initialState));
+  let sweep = startSweep(problem);
+  let forwardOps = 0, forwardMs = 0, backwardMs = 0;
+  let nextBackward = problem.inputs.length;
 
   for (const o of ops) {
     switch (o.op) {
       case "forward": {
-        if (step !== o.from) throw new Error(`forward from ${o.from} but cursor at ${step}`);
-        const t0 = performance.now();
-        for (let s = o.from + 1; s <= o.to; s++) {
-          const r = tf.tidy(() => {
-            const out = cell.forward(inputs[s - 1]!, state);
-            const kept = { state: clone(out.state), internal: clone(out.internal) };
-            sample(); // inside tidy: every intermediate of F_s is still alive here
-            return kept;
-          });
-          dropRegister();
-          state = r.state;
-          fresh = r.internal;
-          step = s;
-          forwardOps++;
-          sample();
+        if (reg.step !== o.from) {
+          throw new Error(`forward from ${o.from} but cursor at ${reg.step}`);
         }
+        const t0 = performance.now();
+        forwardOps += forwardSegment(problem, reg, o.from, o.to, peak);
         forwardMs += performance.now() - t0;
         break;
       }
       case "storeHidden":
-        if (step !== o.step) throw new Error(`storeHidden ${o.step} but cursor at ${step}`);
-        hidden.set(o.step, clone(state));
-        account(bytesOf(state));
+        if (reg.step !== o.step) throw new Error(`storeHidden ${o.step} but cursor at ${reg.step}`);
+        store.put("hidden", o.step, reg.state);
         break;
       case "storeInternal":
-        if (step !== o.step || !fresh) throw new Error(`storeInternal ${o.step}: no fresh I`);
-        internal.set(o.step, clone(fresh));
-        account(bytesOf(fresh));
+        if (reg.step !== o.step || !reg.fresh) {
+          throw new Error(`storeInternal ${o.step}: no fresh I`);
+        }
+        store.put("internal", o.step, reg.fresh);
         break;
       case "dropHidden":
-      case "dropInternal": {
-        const store = o.op === "dropHidden" ? hidden : internal;
-        const ts = store.get(o.step);
-        if (!ts) throw new Error(`${o.op} ${o.step}: not stored`);
-        account(-bytesOf(ts));
-        tf.dispose(ts);
-        store.delete(o.step);
+      case "dropInternal":
+        store.drop(o.op === "dropHidden" ? "hidden" : "internal", o.step, o.op);
         break;
-      }
       case "restoreHidden":
       case "restoreInternal": {
-        const ts = (o.op === "restoreHidden" ? hidden : internal).get(o.step);
-        if (!ts) throw new Error(`${o.op} ${o.step}: not stored`);
-        dropRegister();
-        state = clone(o.op === "restoreHidden" ? ts : cell.stateOf(ts));
-        step = o.step;
+        const hidden = o.op === "restoreHidden";
+        const ts = store.get(hidden ? "hidden" : "internal", o.step, o.op);
+        reg.drop();
+        reg.state = clone(hidden ? ts : problem.cell.stateOf(ts));
+        reg.step = o.step;
         break;
       }
       case "backward": {
         const s = o.step;
         if (s !== nextBackward) throw new Error(`B_${s} out of order (expected B_${nextBackward})`);
-        const I = step === s && fresh ? fresh : internal.get(s);
+        const I = reg.step === s && reg.fresh ? reg.fresh : store.internal(s);
         if (!I) throw new Error(`B_${s}: I_${s} is not available`);
         const t0 = performance.now();
-        const r = tf.tidy(() => {
-          const h = cell.stateOf(I);
-          const nS = h.length;
-          const lossFn = (...args: tf.Tensor[]) =>
-            connected(problem.loss(args.slice(0, nS), s, args.slice(nS)), args);
-          const { value, grads: lg } = tf.valueAndGrads(lossFn)([...h, ...lossParams]);
-          const dTotal = dState.map((d, j) => tf.add(d, lg[j]!));
-          const back = cell.backward(inputs[s - 1]!, I, dTotal);
-          const nP = cell.params.length;
-          const g = grads.map((acc, j) =>
-            tf.add(acc, j < nP ? back.dParams[j]! : lg[nS + j - nP]!)
-          );
-          const kept = { dState: back.dState, grads: g, loss: tf.add(lossSum, value) as tf.Scalar };
-          sample(); // inside tidy: the step's intermediates (and the old accumulators) are alive
-          return kept;
-        });
-        tf.dispose([...dState, ...grads, lossSum]);
-        dState = r.dState;
-        grads = r.grads;
-        lossSum = r.loss;
+        sweep = backwardStep(problem, s, I, sweep, peak);
         nextBackward--;
         backwardMs += performance.now() - t0;
-        sample();
+        peak.sample();
         break;
       }
     }
-    sample();
+    peak.sample();
   }
   if (nextBackward !== 0) throw new Error(`policy ended before B_1 (next B_${nextBackward})`);
-  dropRegister();
-  for (const ts of [...hidden.values(), ...internal.values()]) tf.dispose(ts);
-  const loss = lossSum.dataSync()[0]!;
-  tf.dispose([lossSum, ...dState]);
+  reg.drop();
+  store.dispose();
+  const loss = sweep.loss.dataSync()[0]!;
+  tf.dispose([sweep.loss, ...sweep.dState]);
   return {
     loss,
-    grads,
+    grads: sweep.grads,
     forwardOps,
-    peakStoredBytes: peakStored,
-    peakTfBytes: peakTf,
+    peakStoredBytes: store.peakBytes,
+    peakTfBytes: peak.bytes,
     forwardMs,
     backwardMs,
   };

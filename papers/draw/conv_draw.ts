@@ -21,8 +21,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { installEngine, lstmGates } from "../../tasks/engine/mod.ts";
-import { conv2dSame, depthToSpace, spaceToDepth } from "./conv_ops.ts";
+import { depthToSpace, installEngine, lstmGates, spaceToDepth } from "../../tasks/engine/mod.ts";
+import { conv2dSame } from "./conv_ops.ts";
 import { bernoulliNll, discretizedLogisticNll, gaussianKl } from "./distributions.ts";
 
 /** Sizes of a conv DRAW model (all ours; see the module doc). */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { installEngine, withOriginalKernels } from "../../tasks/engine/mod.ts";
-import { conv2dSame, depthToSpace, spaceToDepth } from "./conv_ops.ts";
+import { conv2dSame } from "./conv_ops.ts";
 
 await tf.setBackend("cpu");
 await tf.ready();
@@ -41,13 +41,4 @@ Deno.test("conv2dSame() with a bias: value and gradients equal TF.js's own cpu k
       assert.ok(maxAbsDiff(gb, rb) < 1e-3, `db k=${k}`);
     });
   }
-});
-
-Deno.test("depthToSpace() matches tf.depthToSpace and inverts spaceToDepth()", () => {
-  tf.tidy(() => {
-    const x = tf.randomNormal([2, 8, 8, 3], 0, 1, "float32", 5) as tf.Tensor4D;
-    const d = tf.randomNormal([2, 3, 3, 12], 0, 1, "float32", 6) as tf.Tensor4D;
-    assert.ok(maxAbsDiff(depthToSpace(d, 2), tf.depthToSpace(d, 2)) === 0);
-    assert.ok(maxAbsDiff(depthToSpace(spaceToDepth(x, 2), 2), x) === 0);
-  });
 });

@@ -24,7 +24,7 @@ import { experiment as rateDistortion } from "./experiments/rate_distortion.ts";
 export { ConvDraw, type ConvDrawConfig, type PriorVariant } from "./conv_draw.ts";
 export { evaluate, train, type TrainConfig, trainStep } from "./train.ts";
 export { ReplicaPool } from "./replica_pool.ts";
-export { conv2dSame, depthToSpace, spaceToDepth } from "./conv_ops.ts";
+export { conv2dSame } from "./conv_ops.ts";
 
 /** The paper's registry entry. */
 export const paper: Paper = {

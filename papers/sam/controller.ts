@@ -1,12 +1,13 @@
 /**
  * The LSTM controller shared by every model (Rae et al. 2016 Supp. B, Fig. 6): input
- * [x_t, r_{t−1}], one LSTM layer (100 units in the paper), an interface layer h_t → p_t that
- * parameterises the memory access, and an output layer y_t = Linear([h_t, r_t]).
+ * [x_t, r_{t−1}], one LSTM layer (100 units in the paper; the engine's cell, see
+ * {@link lstmStep}), an interface layer h_t → p_t that parameterises the memory access, and an
+ * output layer y_t = Linear([h_t, r_t]).
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Rng } from "../../tasks/core/rng.ts";
-import { lstmGates } from "../../tasks/engine/mod.ts";
+import { lstmCell, type LstmState } from "../../tasks/engine/mod.ts";
 
 /** Sizes of a controller. R = heads × word (read vector width, 0 for the plain LSTM). */
 export interface ControllerSpec {
@@ -68,8 +69,10 @@ export function disposeParams(p: Params): void {
 }
 
 /**
- * One LSTM step. x [B, X], r [B, R] (R may be 0), h, c [B, H] → { h, c } [B, H].
- * `W` are the tensors to use for Wl/bl (the variables, or plain tensors under tf.grads).
+ * The controller's LSTM step: the engine's `lstmCell` on the input [x, r] with kernel Wl
+ * `[X + R + H, 4H]` and bias bl `[4H]` (gate blocks i, f, o, g; the fused gate kernels on
+ * wasm/cpu). x [B, X], r [B, R] (null for the plain LSTM), h, c [B, H] → { h, c } [B, H].
+ * `Wl`, `bl` are the variables, or plain tensors under tf.grads.
  */
 export function lstmStep(
   Wl: tf.Tensor,
@@ -78,13 +81,10 @@ export function lstmStep(
   r: tf.Tensor | null,
   h: tf.Tensor,
   c: tf.Tensor,
-): { h: tf.Tensor2D; c: tf.Tensor2D } {
-  const inp = r ? tf.concat([x, r, h], 1) : tf.concat([x, h], 1);
-  const z = tf.fused.matMul({ a: inp as tf.Tensor2D, b: Wl as tf.Tensor2D, bias: bl });
-  // Gate blocks i, f, o, g; one fused kernel forward and backward on wasm/cpu once the engine
-  // is installed (tasks/engine), the plain op composition otherwise.
-  const { h: h2, c: c2 } = lstmGates(z, c);
-  return { h: h2 as tf.Tensor2D, c: c2 as tf.Tensor2D };
+): LstmState {
+  const input = (r ? [x, r] : [x]) as tf.Tensor2D[];
+  const w = { kernel: Wl as tf.Tensor2D, bias: bl as tf.Tensor1D };
+  return lstmCell(input, { h: h as tf.Tensor2D, c: c as tf.Tensor2D }, w);
 }
 
 /**

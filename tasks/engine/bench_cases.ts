@@ -56,8 +56,8 @@ export function lstmCase(batch = 16, hidden = 256): BenchCase {
   const grads = tf.grads(
     (xx: tf.Tensor, hh: tf.Tensor, cc: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => {
       const s = lstmCell(xx as tf.Tensor2D, { h: hh as tf.Tensor2D, c: cc as tf.Tensor2D }, {
-        kernel: w as tf.Variable<tf.Rank.R2>,
-        bias: b as tf.Variable<tf.Rank.R1>,
+        kernel: w as tf.Tensor2D,
+        bias: b as tf.Tensor1D,
       });
       return cellLoss(s.h, s.c);
     },

@@ -10,7 +10,7 @@ import {
   useBackend,
 } from "./_test_util.ts";
 import { convLstmCell, convLstmParams } from "./conv_lstm.ts";
-import { lstmCell, type LstmParams, lstmParams } from "./lstm.ts";
+import { lstmCell, lstmCellForward, lstmCellVjp, type LstmParams, lstmParams } from "./lstm.ts";
 
 const B = 2, I = 3, H = 4;
 
@@ -96,6 +96,59 @@ Deno.test("lstmCell() gradients equal the unpatched cpu backend's on every backe
       await useBackend(b);
       const got = await readAll(tf.tidy(lstmGrads));
       got.forEach((g, i) => assertClose(g, ref[i]!, `grad ${i}`));
+    });
+  }
+});
+
+Deno.test("lstmCellForward() gives lstmCell()'s next state on every backend", async (t) => {
+  for (const b of await testBackends()) {
+    await t.step(b, async () => {
+      await useBackend(b);
+      const { x, h, c, p } = lstmSetup();
+      const a = lstmCell(x, { h, c }, p), r = lstmCellForward(x, { h, c }, p);
+      const [ah, ac, rh, rc] = await readAll([a.h, a.c, r.h, r.c]);
+      assertClose(rh!, ah!, "h", { rtol: 1e-6, atol: 1e-7 });
+      assertClose(rc!, ac!, "c", { rtol: 1e-6, atol: 1e-7 });
+      tf.dispose([x, h, c, r.act, r.sc, p.kernel, p.bias]);
+    });
+  }
+});
+
+/** lstmGrads()'s loss, differentiated by the hand-written VJP: dh' = r, dc' = 2c'. */
+function lstmVjpGrads(): tf.Tensor[] {
+  const { x, h, c, p } = lstmSetup();
+  const r = tf.tensor2d(normals(B * H, 5), [B, H]);
+  const rec = lstmCellForward(x, { h, c }, p);
+  const g = lstmCellVjp(x, rec, p, r, tf.mul(2, rec.c), { inputGrad: true });
+  tf.dispose([p.kernel, p.bias]);
+  return [g.dx!, g.dh, g.dc, g.dKernel, g.dBias];
+}
+
+/** lstmGrads() by autodiff through lstmCellForward() (the saved-activations kernel's gradient). */
+function lstmForwardAutodiffGrads(): tf.Tensor[] {
+  const { x, h, c, p } = lstmSetup();
+  const r = tf.tensor2d(normals(B * H, 5), [B, H]);
+  const f = (xx: tf.Tensor, hh: tf.Tensor, cc: tf.Tensor, w: tf.Tensor, bb: tf.Tensor) => {
+    const s = lstmCellForward(xx as tf.Tensor2D, { h: hh as tf.Tensor2D, c: cc as tf.Tensor2D }, {
+      kernel: w as tf.Tensor2D,
+      bias: bb as tf.Tensor1D,
+    });
+    return tf.add(tf.sum(tf.mul(s.h, r)), tf.sum(tf.square(s.c)));
+  };
+  const out = tf.grads(f)([x, h, c, p.kernel, p.bias]);
+  tf.dispose([p.kernel, p.bias]);
+  return out;
+}
+
+Deno.test("lstmCellVjp() and autodiff through lstmCellForward() equal the unpatched cpu backend's lstmCell() gradients on every backend", async (t) => {
+  const ref = await cpuReference(lstmGrads);
+  for (const b of await testBackends()) {
+    await t.step(b, async () => {
+      await useBackend(b);
+      const vjp = await readAll(tf.tidy(lstmVjpGrads));
+      vjp.forEach((g, i) => assertClose(g, ref[i]!, `vjp grad ${i}`));
+      const auto = await readAll(tf.tidy(lstmForwardAutodiffGrads));
+      auto.forEach((g, i) => assertClose(g, ref[i]!, `autodiff grad ${i}`));
     });
   }
 });
@@ -189,7 +242,7 @@ Deno.test("convLstmCell() kernel gradient matches central finite differences on 
   tf.dispose([x, h, c, r, p.kernel, p.bias]);
 });
 
-Deno.test("lstmCell() and convLstmCell() leak no tensors in a gradient step", async () => {
+Deno.test("lstmCell(), lstmCellVjp() and convLstmCell() leak no tensors in a gradient step", async () => {
   await useBackend("wasm");
   const l = lstmSetup();
   const cv = convSetup(3, 50);
@@ -200,7 +253,12 @@ Deno.test("lstmCell() and convLstmCell() leak no tensors in a gradient step", as
     const gc = tf.grads((w: tf.Tensor) =>
       tf.sum(convLstmCell(cv.x, cv, { ...cv.p, kernel: w as tf.Variable<tf.Rank.R4> }).h)
     )([cv.p.kernel]);
-    tf.dispose([...gl, ...gc]);
+    const gv = tf.tidy(() => {
+      const rec = lstmCellForward(l.x, l, l.p);
+      const g = lstmCellVjp(l.x, rec, l.p, rec.h, rec.c);
+      return [g.dh, g.dc, g.dKernel, g.dBias];
+    });
+    tf.dispose([...gl, ...gc, ...gv]);
   };
   step(); // warm-up
   const before = tf.memory().numTensors;

@@ -5,7 +5,7 @@
  * |---|---|
  * | wasm | ~ Identity / same-dtype Cast (share the buffer instead of copying), + Conv2DBackpropFilter, ~ Conv2DBackpropInput (≈14× faster), + UnsortedSegmentSum, ~ OneHot (float32 bug), ~ BatchMatMul / _FusedMatMul (transpose flags → explicit transposes) |
  * | cpu | ~ Conv2DBackpropFilter (≈80× its forward conv before), ~ UnsortedSegmentSum (O(size) instead of O(segments·size)), ~ TensorScatterUpdate (wrote into its input) |
- * | wasm, cpu | + EngineLstmGates / EngineLstmGatesGrad (fused LSTM gate math, see lstm_gates.ts) |
+ * | wasm, cpu | + EngineLstmGates / EngineLstmGatesGrad / EngineLstmGatesSaved / EngineLstmGatesVjp (fused LSTM gate math, see lstm_gates.ts) |
  * | any | gradients for DepthToSpace, TopK, GatherNd, ScatterNd, TensorScatterUpdate |
  *
  * webgpu has all of these kernels natively and gets the gradients only.
@@ -20,10 +20,14 @@ import { sharedCastKernel, sharedIdentityKernel } from "./identity_kernel.ts";
 import {
   LSTM_GATES,
   LSTM_GATES_GRAD,
+  LSTM_GATES_SAVED,
+  LSTM_GATES_VJP,
   lstmGatesGradKernel,
   lstmGatesKernel,
-  registerLstmGatesGradient,
-} from "./lstm_gates.ts";
+  lstmGatesSavedKernel,
+  lstmGatesVjpKernel,
+} from "./lstm_gates_kernel.ts";
+import { registerLstmGatesGradient } from "./lstm_gates.ts";
 import { oneHotKernel } from "./one_hot_kernel.ts";
 import { copyingTensorScatterUpdate, unsortedSegmentSumKernel } from "./segment_kernels.ts";
 import { registerDepthToSpaceGradient } from "./space_depth.ts";
@@ -42,6 +46,8 @@ function installGradients(): void {
 function installFusedCells(backendName: string): void {
   replaceKernel(backendName, LSTM_GATES, () => lstmGatesKernel(backendName));
   replaceKernel(backendName, LSTM_GATES_GRAD, () => lstmGatesGradKernel(backendName));
+  replaceKernel(backendName, LSTM_GATES_SAVED, () => lstmGatesSavedKernel(backendName));
+  replaceKernel(backendName, LSTM_GATES_VJP, () => lstmGatesVjpKernel());
 }
 
 function installWasm(): void {

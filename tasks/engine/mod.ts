@@ -24,8 +24,20 @@ export {
 } from "./backend.ts";
 export { type EngineBenchOptions, runEngineBench } from "./bench.ts";
 export { isReplaced, originalKernel, withOriginalKernels } from "./kernel_registry.ts";
-export { spaceToDepth } from "./space_depth.ts";
-export { lstmCell, type LstmParams, lstmParams, type LstmState, lstmZeroState } from "./lstm.ts";
+export { depthToSpace, spaceToDepth } from "./space_depth.ts";
+export {
+  lstmCell,
+  lstmCellForward,
+  lstmCellVjp,
+  type LstmGrads,
+  type LstmInput,
+  type LstmParams,
+  lstmParams,
+  type LstmRecord,
+  type LstmState,
+  type LstmWeights,
+  lstmZeroState,
+} from "./lstm.ts";
 export {
   convLstmCell,
   type ConvLstmParams,

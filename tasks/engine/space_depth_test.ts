@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { assertClose, normals, readAll, testBackends, useBackend } from "./_test_util.ts";
-import { spaceToDepth } from "./space_depth.ts";
+import { depthToSpace, spaceToDepth } from "./space_depth.ts";
 
 Deno.test("spaceToDepth() inverts tf.depthToSpace on every backend", async (t) => {
   for (const b of await testBackends()) {
@@ -50,4 +50,34 @@ Deno.test("depthToSpace gradient is spaceToDepth of the upstream gradient on eve
       tf.dispose([x, r]);
     });
   }
+});
+
+Deno.test("depthToSpace() inverts spaceToDepth() and equals tf.depthToSpace on every backend", async (t) => {
+  for (const b of await testBackends()) {
+    await t.step(b, async () => {
+      await useBackend(b);
+      const x = tf.tensor4d(normals(2 * 8 * 4 * 3, 4), [2, 8, 4, 3]);
+      const d = tf.tensor4d(normals(2 * 3 * 2 * 12, 5), [2, 3, 2, 12]);
+      const [back, xs, ours, theirs] = await readAll([
+        depthToSpace(spaceToDepth(x, 2), 2),
+        x.clone(),
+        depthToSpace(d, 2),
+        tf.depthToSpace(d, 2),
+      ]);
+      assert.deepEqual(Array.from(back!), Array.from(xs!));
+      assert.deepEqual(Array.from(ours!), Array.from(theirs!));
+      tf.dispose([x, d]);
+    });
+  }
+});
+
+Deno.test("spaceToDepth() and depthToSpace() with block size 1 return their input; bad sizes throw", async () => {
+  await useBackend("cpu");
+  const x = tf.zeros([1, 4, 6, 2]) as tf.Tensor4D;
+  assert.equal(spaceToDepth(x, 1), x);
+  assert.equal(depthToSpace(x, 1), x);
+  assert.throws(() => spaceToDepth(x, 4), /not divisible by 4/);
+  assert.throws(() => spaceToDepth(x, 0), /not an integer ≥ 1/);
+  assert.throws(() => depthToSpace(x, 1.5), /not an integer ≥ 1/);
+  x.dispose();
 });
