@@ -31,7 +31,11 @@ export function packAmat(text: string): Uint8Array {
   lines.forEach((line, i) => {
     const v = line.split(/\s+/);
     if (v.length !== 784) throw new Error(`amat line ${i} has ${v.length} values, expected 784`);
-    for (let p = 0; p < 784; p++) if (v[p] === "1") out[i * 98 + (p >> 3)] |= 1 << (7 - (p & 7));
+    for (let b = 0; b < 98; b++) {
+      let byte = 0;
+      for (let k = 0; k < 8; k++) if (v[8 * b + k] === "1") byte |= 1 << (7 - k);
+      out[i * 98 + b] = byte;
+    }
   });
   return out;
 }
@@ -40,13 +44,13 @@ export function packAmat(text: string): Uint8Array {
 export const BINARIZED_MNIST: DatasetSpec = {
   name: "binarized_mnist",
   description: "Static binarized MNIST (Larochelle), 50k/10k/10k, packed bits",
-  files: (["train", "valid", "test"] as const).map((s, i): DataFile => ({
+  files: ([
+    ["train", "727146c35424b019f3e350e1e69faa05644a0abaf787e3f4e1a9632220a13906"],
+    ["valid", "a256ac44ae26be720fad8616a05ed6ecfd1619930d9a208379bb2a4405df5b6d"],
+    ["test", "9fcd8da6f0fdf09b2ba30fe63a0bb784042a0de82563172530229b983e294ff2"],
+  ] as const).map(([s, sha256]): DataFile => ({
     name: `binarized_mnist_${s}.bin`,
-    sha256: [
-      "727146c35424b019f3e350e1e69faa05644a0abaf787e3f4e1a9632220a13906",
-      "a256ac44ae26be720fad8616a05ed6ecfd1619930d9a208379bb2a4405df5b6d",
-      "9fcd8da6f0fdf09b2ba30fe63a0bb784042a0de82563172530229b983e294ff2",
-    ][i],
+    sha256,
     bytes: s === "train" ? 4900000 : 980000,
     url: `${AMAT_BASE}/binarized_mnist_${s}.amat`,
   })),
@@ -60,7 +64,7 @@ export function unpackBits(bytes: Uint8Array): Float32Array {
   const n = bytes.length / 98;
   const x = new Float32Array(n * 784);
   for (let i = 0; i < n; i++) {
-    for (let p = 0; p < 784; p++) x[i * 784 + p] = (bytes[i * 98 + (p >> 3)] >> (7 - (p & 7))) & 1;
+    for (let p = 0; p < 784; p++) x[i * 784 + p] = (bytes[i * 98 + (p >> 3)]! >> (7 - (p & 7))) & 1;
   }
   return x;
 }

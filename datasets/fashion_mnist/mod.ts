@@ -12,6 +12,7 @@
  * @module
  */
 import {
+  type DataFile,
   type DatasetSpec,
   gunzip,
   type ImageSet,
@@ -31,7 +32,7 @@ export const FASHION_MNIST: DatasetSpec = {
   description: "Fashion-MNIST 8-bit, 60k/10k (Debian dataset-fashion-mnist or upstream GitHub)",
   fix: "apt-get install -y dataset-fashion-mnist (or: deno task data fashion_mnist)",
   extraDirs: () => ["/usr/share/datasets/fashion-mnist"],
-  files: [
+  files: ([
     [
       "train-images-idx3-ubyte.gz",
       "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
@@ -48,7 +49,12 @@ export const FASHION_MNIST: DatasetSpec = {
       "t10k-labels-idx1-ubyte.gz",
       "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
     ],
-  ].map(([name, sha256]) => ({ name, sha256, gzip: true, url: `${RAW}/${name}` })),
+  ] as const).map(([name, sha256]): DataFile => ({
+    name,
+    sha256,
+    gzip: true,
+    url: `${RAW}/${name}`,
+  })),
 };
 
 /**
@@ -63,7 +69,6 @@ export async function loadFashionMnist(split: "train" | "test"): Promise<ImageSe
   const labels = parseIdxLabels(
     await gunzip(await readVerified(FASHION_MNIST, `${stem}-labels-idx1-ubyte.gz`)),
   );
-  const x = new Float32Array(img.pixels.length);
-  for (let i = 0; i < x.length; i++) x[i] = img.pixels[i] / 255;
+  const x = Float32Array.from(img.pixels, (v) => v / 255);
   return { x, n: img.n, h: img.rows, w: img.cols, labels };
 }

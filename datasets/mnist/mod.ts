@@ -63,7 +63,6 @@ export async function loadMnist(split: "train" | "test"): Promise<ImageSet> {
   const stem = split === "train" ? "train" : "t10k";
   const img = parseIdxImages(await readVerified(MNIST, `${stem}-images-idx3-ubyte`));
   const labels = parseIdxLabels(await readVerified(MNIST, `${stem}-labels-idx1-ubyte`));
-  const x = new Float32Array(img.pixels.length);
-  for (let i = 0; i < x.length; i++) x[i] = img.pixels[i] / 255;
+  const x = Float32Array.from(img.pixels, (v) => v / 255);
   return { x, n: img.n, h: img.rows, w: img.cols, labels };
 }

@@ -24,12 +24,12 @@ const RAW =
 export const OMNIGLOT: DatasetSpec = {
   name: "omniglot",
   description: "Omniglot 28x28 sprite sheets (GusRuss89/omniglot-data-preprocessor@29bf9a0)",
-  files: [
+  files: ([
     ["images_background.png", "644988456247c07d17b687db039dc73c1a45b2e59cbd51139e642d10564f96c5"],
     ["images_background.json", "058f73d89719f36d1b0b011246350aeaf851db427b928dcd6c75dfd54e1d5390"],
     ["images_evaluation.png", "7ebb762fed8279f52742147334416635e7293782917f35d9e0bb23ac62f0c347"],
     ["images_evaluation.json", "1ec9c125ec6d200aad42e49e83572fd4feaa45c9dfc722d1f7a3894ec7bc5acd"],
-  ].map(([name, sha256]) => ({ name, sha256, url: `${RAW}/${name}` })),
+  ] as const).map(([name, sha256]) => ({ name, sha256, url: `${RAW}/${name}` })),
 };
 
 /** One sprite sheet decoded: `[n * 784]` grey levels in [0,1] and a character key per image. */
@@ -61,7 +61,8 @@ export async function loadOmniglotSheet(
     const r0 = Math.floor(i / 20) * 28, c0 = (i % 20) * 28;
     for (let r = 0; r < 28; r++) {
       for (let c = 0; c < 28; c++) {
-        x[i * 784 + r * 28 + c] = png.data[((r0 + r) * W + c0 + c) * ch] / scale; // red channel
+        // red channel; in range: the sheet's size was checked above
+        x[i * 784 + r * 28 + c] = png.data[((r0 + r) * W + c0 + c) * ch]! / scale;
       }
     }
   }
@@ -77,24 +78,24 @@ export async function loadOmniglotSheet(
  */
 export async function loadOmniglot(seed = 123): Promise<{ train: ImageSet; test: ImageSet }> {
   const sheets = [await loadOmniglotSheet("background"), await loadOmniglotSheet("evaluation")];
-  const byChar = new Map<string, [number, number][]>();
-  sheets.forEach((s, si) =>
+  const byChar = new Map<string, [OmniglotSheet, number][]>();
+  for (const s of sheets) {
     s.characters.forEach((key, i) => {
       if (!byChar.has(key)) byChar.set(key, []);
-      byChar.get(key)!.push([si, i]);
-    })
-  );
+      byChar.get(key)!.push([s, i]);
+    });
+  }
   const rng = new Rng(seed);
-  const trainIdx: [number, number][] = [], testIdx: [number, number][] = [];
+  const trainIdx: [OmniglotSheet, number][] = [], testIdx: [OmniglotSheet, number][] = [];
   for (const key of [...byChar.keys()].sort()) {
     const items = rng.shuffle([...byChar.get(key)!]);
     const nTest = Math.round(items.length / 4); // 5 of 20
     testIdx.push(...items.slice(0, nTest));
     trainIdx.push(...items.slice(nTest));
   }
-  const gather = (idx: [number, number][]): ImageSet => {
+  const gather = (idx: [OmniglotSheet, number][]): ImageSet => {
     const x = new Float32Array(idx.length * 784);
-    idx.forEach(([si, i], k) => x.set(sheets[si].x.subarray(i * 784, (i + 1) * 784), k * 784));
+    idx.forEach(([s, i], k) => x.set(s.x.subarray(i * 784, (i + 1) * 784), k * 784));
     return { x, n: idx.length, h: 28, w: 28 };
   };
   return { train: gather(trainIdx), test: gather(testIdx) };

@@ -85,7 +85,7 @@ Deno.test("a full sweep stops at the closure column; larger budgets use the chai
 Deno.test("a solve without sweep caps cells above an upper bound and stays exact (MSM, both forms)", () => {
   let capped = 0;
   for (const exact of [false, true]) {
-    for (const [t, m, alpha] of [[200, 12, 2], [250, 30, 5], [180, 40, 10], [120, 6, 3]]) {
+    for (const [t, m, alpha] of [[200, 12, 2], [250, 30, 5], [180, 40, 10], [120, 6, 3]] as const) {
       const ref = fullScan(t, m, alpha, "msm", exact);
       const table = new CostTable(t, m, { strategy: "msm", alpha, exact });
       const ub = table.upperBound;

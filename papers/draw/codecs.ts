@@ -44,13 +44,23 @@ async function initJpeg(): Promise<void> {
   await jpegReady;
 }
 
-function greyToRgba(grey: Uint8Array, w: number, h: number): ImageData {
+/** RGBA pixels of a grey image (what the JPEG encoder and ssim.js take). */
+interface RgbaImage {
+  data: Uint8ClampedArray<ArrayBuffer>;
+  width: number;
+  height: number;
+  colorSpace: "srgb";
+  pixelFormat: "rgba-unorm8";
+}
+
+function greyToRgba(grey: Uint8Array, w: number, h: number): RgbaImage {
+  if (grey.length !== w * h) throw new Error(`grey image has ${grey.length} pixels, not ${w}x${h}`);
   const data = new Uint8ClampedArray(w * h * 4);
-  for (let i = 0; i < w * h; i++) {
-    data[4 * i] = data[4 * i + 1] = data[4 * i + 2] = grey[i];
+  grey.forEach((v, i) => {
+    data[4 * i] = data[4 * i + 1] = data[4 * i + 2] = v;
     data[4 * i + 3] = 255;
-  }
-  return { data, width: w, height: h, colorSpace: "srgb" } as ImageData;
+  });
+  return { data, width: w, height: h, colorSpace: "srgb", pixelFormat: "rgba-unorm8" };
 }
 
 /**
@@ -58,19 +68,24 @@ function greyToRgba(grey: Uint8Array, w: number, h: number): ImageData {
  * segment to the EOI marker.
  */
 export function jpegPayloadBytes(file: Uint8Array): number {
+  const at = (k: number): number => {
+    const b = file[k];
+    if (b === undefined) throw new Error(`JPEG: file ends at byte ${file.length}, reading ${k}`);
+    return b;
+  };
   let sosEnd = -1;
   let i = 2; // after SOI
   while (i + 4 <= file.length) {
-    if (file[i] !== 0xff) throw new Error(`JPEG: expected a marker at byte ${i}`);
-    const marker = file[i + 1];
-    const len = (file[i + 2] << 8) | file[i + 3];
+    if (at(i) !== 0xff) throw new Error(`JPEG: expected a marker at byte ${i}`);
+    const marker = at(i + 1);
+    const len = (at(i + 2) << 8) | at(i + 3);
     if (marker === 0xda) {
       sosEnd = i + 2 + len;
       // skip entropy-coded data to the next non-RST marker
       let j = sosEnd;
       while (
         j + 1 < file.length &&
-        !(file[j] === 0xff && file[j + 1] !== 0 && (file[j + 1] < 0xd0 || file[j + 1] > 0xd7))
+        !(at(j) === 0xff && at(j + 1) !== 0 && (at(j + 1) < 0xd0 || at(j + 1) > 0xd7))
       ) j++;
       if (file[j + 1] === 0xd9) return j - sosEnd;
       i = j;
@@ -102,8 +117,11 @@ export async function jpegRoundTrip(
     }),
   );
   const img = await decodeJpeg(file.buffer as ArrayBuffer);
+  if (img.data.length !== 4 * w * h) {
+    throw new Error(`JPEG decode gave ${img.data.length} bytes for a ${w}x${h} RGBA image`);
+  }
   const decoded = new Uint8Array(w * h);
-  for (let i = 0; i < w * h; i++) decoded[i] = img.data[4 * i];
+  for (let i = 0; i < w * h; i++) decoded[i] = img.data[4 * i]!;
   return { payloadBytes: jpegPayloadBytes(file), totalBytes: file.length, decoded };
 }
 
@@ -170,23 +188,21 @@ export async function j2kRoundTrip(
 
 /** PSNR in dB of two 8-bit images: 10·log10(255² / MSE) (capped at 100 dB for identical images). */
 export function psnr(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length) {
+    throw new Error(`psnr of images of ${a.length} and ${b.length} pixels`);
+  }
   let se = 0;
-  for (let i = 0; i < a.length; i++) se += (a[i] - b[i]) ** 2;
+  for (let i = 0; i < a.length; i++) se += (a[i]! - b[i]!) ** 2;
   const mse = se / a.length;
   return mse === 0 ? 100 : 10 * Math.log10((255 * 255) / mse);
 }
 
 /** Mean SSIM (Wang et al. 2004, `ssim.js` with `{ssim: "original"}`, 11-px window) of two grey images. */
 export function ssimGrey(a: Uint8Array, b: Uint8Array, w: number, h: number): number {
-  type SsimImage = Parameters<typeof ssim>[0];
-  const ia = greyToRgba(a, w, h) as unknown as SsimImage;
-  const ib = greyToRgba(b, w, h) as unknown as SsimImage;
-  return ssim(ia, ib, { ssim: "original" }).mssim;
+  return ssim(greyToRgba(a, w, h), greyToRgba(b, w, h), { ssim: "original" }).mssim;
 }
 
 /** Quantise [0, 1] floats to 8-bit grey levels. */
 export function toBytes(x: ArrayLike<number>): Uint8Array {
-  const out = new Uint8Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = Math.max(0, Math.min(255, Math.round(x[i] * 255)));
-  return out;
+  return Uint8Array.from(x, (v) => Math.max(0, Math.min(255, Math.round(v * 255))));
 }

@@ -76,6 +76,12 @@ interface LstmState {
 /** Clamp for log σ, so exp stays finite early in training. */
 const LOG_SIG_MIN = -7, LOG_SIG_MAX = 4;
 
+/** The trainable variables of a model, by role. */
+export type ConvDrawVars = Record<
+  "wEnc" | "bEnc" | "wDec" | "bDec" | "wQ" | "bQ" | "wP" | "bP" | "wWrite" | "canvas0",
+  tf.Variable
+>;
+
 /** Models made so far in this thread (for unique variable names). */
 let instances = 0;
 
@@ -83,7 +89,7 @@ let instances = 0;
 export class ConvDraw {
   readonly cfg: ConvDrawConfig;
   /** Trainable variables by role (`wEnc`, …); each variable's own name is `convDrawN/role`. */
-  readonly vars: Record<string, tf.Variable>;
+  readonly vars: ConvDrawVars;
   /** Pixel channels after space-to-depth (`s2d²`). */
   readonly cx: number;
   /** Canvas channels: `cx` (Bernoulli logits) or `2·cx` (logistic location logits, log scales). */
@@ -200,7 +206,7 @@ export class ConvDraw {
     if (this.cfg.likelihood === "bernoulli") {
       return tf.sum(bernoulliNll(xf, r), [1, 2, 3]) as tf.Tensor1D;
     }
-    const [loc, logS] = tf.split(r, 2, 3);
+    const [loc, logS] = tf.split(r, 2, 3) as [tf.Tensor4D, tf.Tensor4D];
     return tf.sum(discretizedLogisticNll(xf, tf.sigmoid(loc), logS), [1, 2, 3]) as tf.Tensor1D;
   }
 

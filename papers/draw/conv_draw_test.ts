@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../../tasks/core/rng.ts";
-import { ConvDraw, type ConvDrawConfig } from "./conv_draw.ts";
+import { ConvDraw, type ConvDrawConfig, type PriorVariant } from "./conv_draw.ts";
 
 await tf.setBackend("cpu");
 await tf.ready();
@@ -21,7 +21,7 @@ const TINY: ConvDrawConfig = {
 /** Give the posterior/prior heads non-trivial weights so the KL terms are far from zero. */
 function perturb(model: ConvDraw, seed: number): void {
   const rng = new Rng(seed);
-  for (const name of ["wQ", "bQ", "wP", "bP"]) {
+  for (const name of ["wQ", "bQ", "wP", "bP"] as const) {
     const v = model.vars[name];
     tf.tidy(() =>
       v.assign(tf.tensor(Array.from({ length: v.size }, () => 0.5 * rng.normal()), v.shape))
@@ -43,15 +43,19 @@ Deno.test("ConvDraw.elbo() closed-form KLs agree with a Monte Carlo estimate of 
   const klSum = await tf.addN(kl).data();
   const perSample = new Float64Array(N);
   for (const s of trace!) {
-    const [z, mq, lq, mp, lp] = await Promise.all(
-      [s.z, s.muQ, s.logSigQ, s.muP, s.logSigP].map((t) => t.data()),
-    );
+    const [z, mq, lq, mp, lp] = await Promise.all([
+      s.z.data(),
+      s.muQ.data(),
+      s.logSigQ.data(),
+      s.muP.data(),
+      s.logSigP.data(),
+    ]);
     const units = z.length / N;
-    for (let n = 0; n < N; n++) {
-      for (let u = n * units; u < (n + 1) * units; u++) {
-        perSample[n] += logNormal(z[u], mq[u], lq[u]) - logNormal(z[u], mp[u], lp[u]);
-      }
-    }
+    // the five tensors have one shape, [N, h, w, Cz]: u indexes all of them
+    z.forEach((zu, u) => {
+      perSample[Math.floor(u / units)]! += logNormal(zu, mq[u]!, lq[u]!) -
+        logNormal(zu, mp[u]!, lp[u]!);
+    });
   }
   const mean = (a: ArrayLike<number>) => Array.from(a).reduce((s, v) => s + v, 0) / a.length;
   const mc = mean(perSample);
@@ -72,14 +76,14 @@ Deno.test("ConvDraw.elbo() closed-form KLs agree with a Monte Carlo estimate of 
 Deno.test("ConvDraw.decode() generates images from the learned prior", async () => {
   const model = new ConvDraw({ ...TINY, height: 8, width: 8 });
   perturb(model, 4);
-  const [s1, s2, m1, m2] = ["sample", "sample", "mean", "mean"].map((v, i) =>
-    model.decode(null, 0, v as "sample" | "mean", 1 + (i % 2), 3)
-  );
+  const fromPrior = (v: PriorVariant, seed: number) => model.decode(null, 0, v, seed, 3);
+  const s1 = fromPrior("sample", 1), s2 = fromPrior("sample", 2);
+  const m1 = fromPrior("mean", 1), m2 = fromPrior("mean", 2);
   assert.deepEqual(s1.shape, [3, 8, 8, 1]);
   const v = await s1.data();
   assert.ok(v.every((p) => p >= 0 && p <= 1 && Number.isFinite(p)));
   const diff = (a: tf.Tensor, b: tf.Tensor) =>
-    tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+    tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
   assert.ok(diff(s1, s2) > 1e-4, "prior samples with different seeds differ");
   assert.ok(diff(m1, m2) === 0, "prior-mean decoding is deterministic");
   tf.dispose([s1, s2, m1, m2]);
@@ -95,7 +99,7 @@ Deno.test("ConvDraw.decode() with k = T matches the posterior path of elbo() for
     const b = model.decode(x, TINY.iterations, "sample", 7);
     assert.ok(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] === 0, "k = T never touches the prior");
     const c = model.decode(x, 1, "sample", 7);
-    assert.ok(tf.max(tf.abs(tf.sub(a, c))).dataSync()[0] > 0);
+    assert.ok(tf.max(tf.abs(tf.sub(a, c))).dataSync()[0]! > 0);
   });
   model.dispose();
 });

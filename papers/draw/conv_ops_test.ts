@@ -8,7 +8,7 @@ await tf.ready();
 installEngine("cpu");
 
 function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
 }
 
 Deno.test("conv2dSame() with a bias: value and gradients equal TF.js's own cpu kernels", () => {
@@ -31,6 +31,7 @@ Deno.test("conv2dSame() with a bias: value and gradients equal TF.js's own cpu k
           [x, w, b],
         )
       );
+      assert.ok(gx && gw && gb && rx && rw && rb, "one gradient per input");
       const y = conv2dSame(x, w, b);
       assert.ok(
         maxAbsDiff(y, withOriginalKernels(() => tf.add(tf.conv2d(x, w, 1, "same"), b))) < 1e-4,

@@ -38,9 +38,7 @@ export const OMNIGLOT_TEST_BINARIZATION_SEED = 20160427;
 /** Binarize grey levels once with a seeded Bernoulli draw (x_i ~ Bernoulli(p_i)). */
 export function binarizeFixed(x: Float32Array, seed: number): Float32Array {
   const rng = new Rng(seed);
-  const out = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = rng.next() < x[i] ? 1 : 0;
-  return out;
+  return Float32Array.from(x, (p) => rng.next() < p ? 1 : 0);
 }
 
 const cache = new Map<DrawDataset, DrawData>();

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { CellRecord, Experiment, Json } from "../../tasks/core/experiment.ts";
+import type { Experiment } from "../../tasks/core/experiment.ts";
 import type { LinePlotSpec } from "../../tasks/core/figure.ts";
 import { seedStat } from "../../tasks/core/stats.ts";
 import { type DrawDataset, loadDrawData } from "./data.ts";
@@ -19,6 +19,32 @@ export type ElboConfig = ModelFields & {
 };
 
 const LN2 = Math.LN2;
+
+/** A cell: one seed on the experiment's data set. */
+export interface ElboParams {
+  dataset: DrawDataset;
+}
+
+/** Output of one cell: the trained model's test ELBO, its parts and its training curve. */
+export interface ElboCell {
+  dataset: DrawDataset;
+  protocol: string;
+  /** Scalar parameters of the model. */
+  params: number;
+  latentUnitsPerIteration: number;
+  testImages: number;
+  testNelboNats: number;
+  testReconNats: number;
+  testKlNats: number;
+  klPerIterNats: number[];
+  klPerIterBits: number[];
+  curve: { step: number; loss: number }[];
+  trainSeconds: number;
+  /** True when the weights came from the model cache (trained earlier). */
+  fromCache: boolean;
+  cacheKey: string;
+  replicas: number;
+}
 
 /**
  * Default-profile Adam steps per data set (ours), sized so that the whole `draw` default profile
@@ -85,7 +111,7 @@ export function elboExperiment(
   id: string,
   dataset: DrawDataset,
   reproduces: string,
-): Experiment<ElboConfig> {
+): Experiment<ElboConfig, ElboParams, ElboCell> {
   return {
     id,
     version: 2, // 2: batch 16, lr 3e-3, data-parallel replicas, longer default training
@@ -98,7 +124,7 @@ export function elboExperiment(
     async run(config, ctx) {
       const seed = ctx.cell.seed ?? 1;
       const data = await loadDrawData(dataset);
-      const out = await withTrainedModel(dataset, config, seed, ctx.progress, async (tm) => {
+      return await withTrainedModel(dataset, config, seed, ctx.progress, async (tm) => {
         const { model, record, fromCache, pool } = tm;
         const ev = await evaluate(model, data.test, config.testImages, 7919 * seed, 250, pool);
         return {
@@ -119,17 +145,15 @@ export function elboExperiment(
           replicas: record.trainConfig.replicas ?? 1,
         };
       });
-      return out as unknown as Json;
     },
-    summarize(_config, cells: CellRecord[]) {
-      // deno-lint-ignore no-explicit-any
-      const outs = cells.map((c) => c.output as any);
-      const stat = (k: string) => seedStat(outs.map((o) => o[k] as number));
-      const curveRows = outs.flatMap((o, i) =>
-        (o.curve as { step: number; loss: number }[]).map((p) => ({
-          ...p,
-          seed: `seed ${cells[i].seed}`,
-        }))
+    summarize(_config, cells) {
+      const outs = cells.map((c) => c.output);
+      const [first] = outs;
+      if (!first) throw new Error(`${id}: summarize() got no cell`);
+      type SeedMetric = "testNelboNats" | "testReconNats" | "testKlNats" | "trainSeconds";
+      const stat = (k: SeedMetric) => seedStat(outs.map((o) => o[k]));
+      const curveRows = cells.flatMap((c) =>
+        c.output.curve.map((p) => ({ ...p, seed: `seed ${c.seed}` }))
       );
       const plot: LinePlotSpec = {
         title: `conv DRAW training loss on ${dataset} (minibatch −ELBO, nats)`,
@@ -144,9 +168,9 @@ export function elboExperiment(
           testNelboNats: stat("testNelboNats"),
           testReconNats: stat("testReconNats"),
           testKlNats: stat("testKlNats"),
-          klPerIterBits: outs[0].klPerIterBits,
-          params: outs[0].params,
-          testImages: outs[0].testImages,
+          klPerIterBits: first.klPerIterBits,
+          params: first.params,
+          testImages: first.testImages,
           trainSeconds: stat("trainSeconds"),
         },
         figures: [{
@@ -155,7 +179,7 @@ export function elboExperiment(
           plot,
         }],
         notes: [
-          `Data: ${outs[0].protocol}.`,
+          `Data: ${first.protocol}.`,
           "Single-sample ELBO bound on the test set (no importance sampling), nats per image.",
           ...outs.map((o) =>
             `seed cell ${o.cacheKey}: ${

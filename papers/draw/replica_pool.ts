@@ -77,8 +77,8 @@ export class ReplicaPool {
     if (shards.length !== this.#workers.length) {
       return Promise.reject(new Error(`${shards.length} shards for ${this.size} workers`));
     }
-    return this.#all(this.#workers.map(async (w, i) => {
-      const r = await ask(w, { kind: "step", weights, shard: shards[i] }, "result");
+    return this.#all(shards.map(async (shard, i) => {
+      const r = await ask(this.#workers[i]!, { kind: "step", weights, shard }, "result"); // lengths equal
       return { loss: r.loss, grads: r.grads };
     }));
   }
@@ -94,7 +94,7 @@ export class ReplicaPool {
       return Promise.reject(new Error(`${shards.length} shards for ${this.size} workers`));
     }
     return this.#all(shards.map(async (shard, i) => {
-      const r = await ask(this.#workers[i], { kind: "elbo", weights, shard }, "sums");
+      const r = await ask(this.#workers[i]!, { kind: "elbo", weights, shard }, "sums"); // checked above
       return r.sums;
     }));
   }

@@ -9,8 +9,9 @@ import * as tf from "@tensorflow/tfjs";
 import { setupBackend } from "../../tasks/engine/mod.ts";
 import { ConvDraw } from "./conv_draw.ts";
 import type { FromWorker, ToWorker } from "./replica_pool.ts";
-import { elboSums, lossAndFlatGrads, unflatten } from "./train.ts";
+import { assignFlat, elboSums, lossAndFlatGrads } from "./train.ts";
 
+// Deno types `self` as the main thread's Window; this module only runs as a Web Worker
 const scope = self as unknown as Worker;
 let model: ConvDraw | null = null;
 
@@ -29,10 +30,7 @@ scope.onmessage = async (e: MessageEvent<ToWorker>) => {
     }
     if (!model) throw new Error("step before init");
     const m = model;
-    tf.tidy(() => {
-      const w = unflatten(m, msg.weights);
-      for (const v of Object.values(m.vars)) v.assign(w[v.name]);
-    });
+    assignFlat(m, msg.weights);
     const { pixels, shape, seed } = msg.shard;
     const x = tf.tensor4d(pixels, shape);
     try {

@@ -10,7 +10,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { ImageSet } from "../../datasets/mod.ts";
 import { Rng } from "../../tasks/core/rng.ts";
 import type { ConvDraw } from "./conv_draw.ts";
-import { ReplicaPool } from "./replica_pool.ts";
+import { ReplicaPool, type Shard } from "./replica_pool.ts";
 
 /** Optimisation settings (ours: the paper's are unknown). */
 export interface TrainConfig {
@@ -44,8 +44,11 @@ export function batchPixels(data: ImageSet, idx: number[], rng?: Rng): Float32Ar
   const buf = new Float32Array(idx.length * d);
   idx.forEach((i, k) => {
     const src = data.x.subarray(i * d, (i + 1) * d);
-    if (rng) { for (let p = 0; p < d; p++) buf[k * d + p] = rng.next() < src[p] ? 1 : 0; }
-    else buf.set(src, k * d);
+    if (rng) {
+      src.forEach((v, p) => {
+        buf[k * d + p] = rng.next() < v ? 1 : 0;
+      });
+    } else buf.set(src, k * d);
   });
   return buf;
 }
@@ -69,12 +72,19 @@ export function lossAndFlatGrads(
     const { value, grads } = tf.variableGrads(() => model.loss(x, seed));
     return [
       value,
-      tf.concat(Object.values(model.vars).map((v) => tf.reshape(grads[v.name], [-1]))),
+      tf.concat(Object.values(model.vars).map((v) => tf.reshape(tensorOf(grads, v), [-1]))),
     ];
   });
-  const out = { loss: value.dataSync()[0], grads: readAndDispose(flat) };
+  const out = { loss: value.dataSync()[0]!, grads: readAndDispose(flat) }; // a scalar
   value.dispose();
   return out;
+}
+
+/** The tensor a map keyed by variable name holds for `v` (a clear error if none). */
+function tensorOf(byName: tf.NamedTensorMap, v: tf.Variable): tf.Tensor {
+  const t = byName[v.name];
+  if (!t) throw new Error(`no tensor for variable ${v.name}`);
+  return t;
 }
 
 /** A tensor's values as a fresh array, then the tensor is freed. */
@@ -104,7 +114,7 @@ export function trainStep(
   return tf.tidy(() => {
     const { value, grads } = tf.variableGrads(() => model.loss(x, seed));
     applyClipped(opt, grads, clip);
-    return value.dataSync()[0];
+    return value.dataSync()[0]!; // a scalar
   });
 }
 
@@ -130,18 +140,20 @@ export async function dataParallelStep(
     x.dispose();
     return loss;
   }
-  const sizes = shardSizes(B, pool.size + 1);
   const d = H * W;
-  const offsets = sizes.map((_, w) => sizes.slice(0, w).reduce((a, b) => a + b, 0));
+  let offset = 0;
+  const shards = shardSizes(B, pool.size + 1).map((n, w): Shard => {
+    const pixelsOfShard = pixels.subarray(offset * d, (offset + n) * d);
+    offset += n;
+    return { pixels: pixelsOfShard, shape: [n, H, W, 1], seed: seed + w };
+  });
+  const [mine, ...theirs] = shards;
+  if (!mine) throw new Error(`no shards for a batch of ${B}`);
   const remote = pool.grads(
     flatWeights(model),
-    sizes.slice(1).map((n, w) => ({
-      pixels: pixels.slice(offsets[w + 1] * d, (offsets[w + 1] + n) * d),
-      shape: [n, H, W, 1] as [number, number, number, number],
-      seed: seed + w + 1,
-    })),
+    theirs.map((s) => ({ ...s, pixels: s.pixels.slice() })), // copies, to post to the workers
   );
-  const x0 = tf.tensor4d(pixels.subarray(0, sizes[0] * d), [sizes[0], H, W, 1]);
+  const x0 = tf.tensor4d(mine.pixels, mine.shape);
   let local: { loss: number; grads: Float32Array };
   try {
     local = lossAndFlatGrads(model, x0, seed);
@@ -151,13 +163,19 @@ export async function dataParallelStep(
   } finally {
     x0.dispose();
   }
-  const shards = [local, ...await remote];
+  const results = [local, ...await remote];
+  if (results.length !== shards.length) {
+    throw new Error(`${results.length} gradient results for ${shards.length} shards`);
+  }
   const sum = new Float32Array(local.grads.length);
   let loss = 0;
-  shards.forEach((s, w) => {
-    const f = sizes[w] / B;
+  results.forEach((s, w) => {
+    if (s.grads.length !== sum.length) {
+      throw new Error(`replica ${w} sent ${s.grads.length} gradients, expected ${sum.length}`);
+    }
+    const f = shards[w]!.shape[0] / B; // one result per shard (checked above)
     loss += f * s.loss;
-    for (let i = 0; i < sum.length; i++) sum[i] += f * s.grads[i];
+    for (let i = 0; i < sum.length; i++) sum[i]! += f * s.grads[i]!;
   });
   tf.tidy(() => applyClipped(opt, unflatten(model, sum), clip));
   return loss;
@@ -189,6 +207,14 @@ export function unflatten(model: ConvDraw, flat: Float32Array): Record<string, t
   }
   if (o !== flat.length) throw new Error(`flat array has ${flat.length} values, model ${o}`);
   return out;
+}
+
+/** Set every model variable from a flat array in the order of `model.vars`. */
+export function assignFlat(model: ConvDraw, flat: Float32Array): void {
+  tf.tidy(() => {
+    const w = unflatten(model, flat);
+    for (const v of Object.values(model.vars)) v.assign(tensorOf(w, v));
+  });
 }
 
 /** Options of {@link train} beyond the training config. */
@@ -236,7 +262,8 @@ export async function train(
       }
       const idx = order.slice(pos, pos + cfg.batch);
       pos += cfg.batch;
-      // linear decay lr → lrFinal (Adam's learningRate field is read every step)
+      // linear decay lr → lrFinal (Adam's learningRate field is read every step; TF.js declares
+      // it protected, and tf.train.adam has no setter)
       (opt as unknown as { learningRate: number }).learningRate = cfg.lr +
         (cfg.lrFinal - cfg.lr) * (step - 1) / Math.max(1, cfg.steps - 1);
       const pixels = batchPixels(data, idx, binarize ? rng : undefined);
@@ -311,9 +338,10 @@ export async function evaluate(
         batches.slice(b + 1, b + 1 + pool.size).map((s) => ({ ...s, pixels: s.pixels.slice() })),
       )
       : Promise.resolve([]);
-    const x = tf.tensor4d(batches[b].pixels, batches[b].shape);
+    const here = batches[b]!; // b < batches.length
+    const x = tf.tensor4d(here.pixels, here.shape);
     try {
-      sums.push(elboSums(model, x, batches[b].seed));
+      sums.push(elboSums(model, x, here.seed));
     } catch (e) {
       await remote.catch(() => {});
       throw e;
@@ -322,13 +350,14 @@ export async function evaluate(
     }
     sums.push(...await remote);
   }
-  let recon = 0;
-  const kl = new Array(model.cfg.iterations).fill(0);
-  for (const v of sums) {
-    recon += v[0];
-    for (let t = 0; t < kl.length; t++) kl[t] += v[t + 1];
-  }
-  const klPerIter = kl.map((k) => k / n);
+  const T = model.cfg.iterations;
+  const bad = sums.find((v) => v.length !== T + 1);
+  if (bad) throw new Error(`ELBO sums of ${bad.length} terms, expected ${T + 1} (recon + T KLs)`);
+  const recon = sums.reduce((s, v) => s + v[0]!, 0);
+  const klPerIter = Array.from(
+    { length: T },
+    (_, t) => sums.reduce((s, v) => s + v[t + 1]!, 0) / n,
+  );
   const klTotal = klPerIter.reduce((a, b) => a + b, 0);
   return { images: n, recon: recon / n, klPerIter, klTotal, nelbo: recon / n + klTotal };
 }

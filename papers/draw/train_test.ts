@@ -77,22 +77,24 @@ Deno.test("a two-replica step (one Web Worker) applies the mean gradient of the 
   try {
     const w0 = flatWeights(serial);
     // expected: shard 0 (images 0–3, seed 5) here, shard 1 (images 4–7, seed 6), averaged
-    const halves = [0, 1].map((h) => {
+    const half = (h: number) => {
       const x = tf.tensor4d(pixels.slice(h * 4 * 784, (h + 1) * 4 * 784), [4, 28, 28, 1]);
       const r = lossAndFlatGrads(serial, x, 5 + h);
       x.dispose();
       return r;
-    });
+    };
+    const h0 = half(0), h1 = half(1);
     const before = tf.memory().numTensors;
     const loss = await dataParallelStep(parallel, sgd, pixels, shape, 5, 1e9, pool);
     assert.ok(tf.memory().numTensors <= before, "the step leaves no tensors behind");
-    assert.ok(Math.abs(loss - (halves[0].loss + halves[1].loss) / 2) < 1e-3);
+    assert.ok(Math.abs(loss - (h0.loss + h1.loss) / 2) < 1e-3);
     const w1 = flatWeights(parallel);
+    for (const a of [w1, h0.grads, h1.grads]) assert.equal(a.length, w0.length);
     let maxErr = 0, maxStep = 0;
     for (let i = 0; i < w0.length; i++) {
-      const want = w0[i] - (halves[0].grads[i] + halves[1].grads[i]) / 2;
-      maxErr = Math.max(maxErr, Math.abs(w1[i] - want));
-      maxStep = Math.max(maxStep, Math.abs(w1[i] - w0[i]));
+      const want = w0[i]! - (h0.grads[i]! + h1.grads[i]!) / 2;
+      maxErr = Math.max(maxErr, Math.abs(w1[i]! - want));
+      maxStep = Math.max(maxStep, Math.abs(w1[i]! - w0[i]!));
     }
     assert.ok(maxStep > 1e-3, "the step moved the weights");
     assert.ok(maxErr < 1e-5 * Math.max(1, maxStep), `max error ${maxErr}`);
@@ -122,7 +124,8 @@ Deno.test("evaluate() over a replica pool equals the one-thread evaluation", asy
       Math.abs(one.nelbo - three.nelbo) < 1e-4 * one.nelbo,
       `${one.nelbo} vs ${three.nelbo}`,
     );
-    one.klPerIter.forEach((k, t) => assert.ok(Math.abs(k - three.klPerIter[t]) < 1e-3));
+    assert.equal(three.klPerIter.length, one.klPerIter.length);
+    one.klPerIter.forEach((k, t) => assert.ok(Math.abs(k - three.klPerIter[t]!) < 1e-3));
   } finally {
     pool.close();
     model.dispose();

@@ -56,8 +56,9 @@ function readForward(
  */
 export const fusedContentRead: (q: tf.Tensor, beta: tf.Tensor, words: tf.Tensor) => tf.Tensor = tf
   .customGrad(
-    // deno-lint-ignore no-explicit-any
-    ((q: tf.Tensor, beta: tf.Tensor, words: tf.Tensor, save: any) => {
+    (...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      // TF.js types the arguments as one list: here the three inputs, then the save function
+      const [q, beta, words, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
       const [B, Hh, K, W] = words.shape as [number, number, number, number];
       const P = B * Hh;
       const qv = q.dataSync() as Float32Array, bv = beta.dataSync() as Float32Array;
@@ -102,5 +103,5 @@ export const fusedContentRead: (q: tf.Tensor, beta: tf.Tensor, words: tf.Tensor)
         ];
       };
       return { value, gradFunc };
-    }) as unknown as Parameters<typeof tf.customGrad>[0],
-  ) as unknown as (q: tf.Tensor, beta: tf.Tensor, words: tf.Tensor) => tf.Tensor;
+    },
+  );

@@ -22,17 +22,43 @@ export type ConfigValue = number | string | boolean | number[] | string[];
 /** A flat, fully resolved experiment configuration. */
 export type Config = Record<string, ConfigValue>;
 
-/** Any JSON value (what cell outputs and metrics are made of). */
+/** Any JSON value (what metrics are made of; the default cell output). */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** One deterministic unit of work. `id` is unique within the experiment and stable across runs. */
-export interface CellSpec {
+/** One field of a {@link Jsonable} type: JSON, or `undefined` (an absent optional field). */
+type JsonField<T> = T extends string | number | boolean | null | undefined ? T
+  : T extends (...args: never[]) => unknown ? never
+  : T extends readonly (infer U)[] ? readonly JsonField<U>[]
+  : T extends object ? { [K in keyof T]: JsonField<T[K]> }
+  : never;
+
+/**
+ * `T` with every part checked to be JSON: objects, arrays, strings, numbers, booleans, null,
+ * optional fields. Constrain a type parameter with it as `O extends Jsonable<O>`: unlike
+ * {@link Json}, interfaces qualify (they have no index signature); typed arrays, Dates, Maps,
+ * functions and objects with methods do not. So what the checkpoints store reads back with the
+ * same type (absent optional fields stay absent; as in any JSON, a NaN or ±Infinity number reads
+ * back as null).
+ */
+export type Jsonable<T> = { [K in keyof T]: JsonField<T[K]> };
+
+/** Cell parameters of an experiment that does not declare their type. */
+export type CellParams = Record<string, Json>;
+
+/** Cell parameters of an experiment whose cells differ only by seed (`params: {}`). */
+export type NoParams = Record<string, never>;
+
+/**
+ * One deterministic unit of work. `id` is unique within the experiment and stable across runs.
+ * @typeParam P the experiment's cell parameters (model, size, ...)
+ */
+export interface CellSpec<P extends Jsonable<P> = CellParams> {
   /** Stable id, e.g. `"sam_ann/N=65536/seed=1"`. Used for sharding and resume. */
   id: string;
   /** Seed of this cell (positive integer), if the cell is seeded. */
   seed?: number;
-  /** Free-form parameters of the cell (model, size, ...). */
-  params?: Record<string, Json>;
+  /** Parameters of the cell (model, size, ...), typed by the experiment. */
+  params: P;
 }
 
 /** Progress reporter handed to a running cell. */
@@ -56,28 +82,31 @@ export interface BackendInfo {
 }
 
 /** What a cell run gets from the harness. */
-export interface CellContext {
-  cell: CellSpec;
+export interface CellContext<P extends Jsonable<P> = CellParams> {
+  cell: CellSpec<P>;
   profile: ProfileName;
   backend: BackendInfo;
   progress: ProgressReporter;
 }
 
-/** A finished cell as checkpointed and handed to `summarize`. */
-export interface CellRecord {
+/**
+ * A finished cell as checkpointed and handed to `summarize`.
+ * @typeParam O the experiment's cell output
+ */
+export interface CellRecord<O extends Jsonable<O> = Json> {
   id: string;
   seed: number | null;
-  output: Json;
+  output: O;
   wallSeconds: number;
 }
 
-/** Mean ± std of a scalar over seeds. */
-export interface SeedStat {
+/** Mean ± std of a scalar over seeds (a type alias, so it is also {@link Json}). */
+export type SeedStat = {
   mean: number;
   std: number;
   n: number;
   perSeed: number[];
-}
+};
 
 /**
  * A figure produced by an experiment: a line-plot spec that the harness renders to
@@ -111,8 +140,18 @@ export interface SummaryContext {
   backend: BackendInfo;
 }
 
-/** One reproduced table/figure of a paper. */
-export interface Experiment<C extends Config = Config> {
+/**
+ * One reproduced table/figure of a paper.
+ * @typeParam C its config (one per profile, overridable with `--set`)
+ * @typeParam P the parameters of one cell (what `cells` plans and `run` reads)
+ * @typeParam O the output of one cell (what `run` returns, the checkpoint stores and
+ *   `summarize` reads); JSON, so a resumed run reads back what was written
+ */
+export interface Experiment<
+  C extends Config = Config,
+  P extends Jsonable<P> = CellParams,
+  O extends Jsonable<O> = Json,
+> {
   /** snake_case id, unique within the paper, equal to its file name. */
   id: string;
   /** Bump on any change that can move a reported number (new result file name). */
@@ -126,12 +165,21 @@ export interface Experiment<C extends Config = Config> {
   /** Default seeds per profile (positive integers). */
   seeds: Readonly<Record<ProfileName, readonly number[]>>;
   /** Deterministic list of cells for a config and seeds. */
-  cells(config: C, seeds: readonly number[]): CellSpec[];
-  /** Run one cell; returns JSON output that is checkpointed. */
-  run(config: C, ctx: CellContext): Promise<Json>;
+  cells(config: C, seeds: readonly number[]): CellSpec<P>[];
+  /** Run one cell; returns its output, which is checkpointed. */
+  run(config: C, ctx: CellContext<P>): Promise<O>;
   /** Turn all cells' outputs into metrics and figures. */
-  summarize(config: C, cells: CellRecord[], ctx: SummaryContext): Summary | Promise<Summary>;
+  summarize(config: C, cells: CellRecord<O>[], ctx: SummaryContext): Summary | Promise<Summary>;
 }
+
+/**
+ * An experiment with its types erased: what a {@link Paper} lists, so one registry holds
+ * experiments of different config, cell-parameter and cell-output types. The one place the types
+ * are erased; the harness takes it back to `Experiment<C, P, O>` at each call, so an experiment's
+ * own `cells`, `run` and `summarize` stay typed.
+ */
+// deno-lint-ignore no-explicit-any
+export type AnyExperiment = Experiment<any, any, any>;
 
 /** A paper: its id, citation, and its experiments. */
 export interface Paper {
@@ -140,8 +188,7 @@ export interface Paper {
   title: string;
   /** e.g. `"arXiv:1610.09027"`. */
   arxiv: string;
-  // deno-lint-ignore no-explicit-any
-  experiments: readonly Experiment<any>[];
+  experiments: readonly AnyExperiment[];
   /** Published numbers (parsed `published.json`). */
   published: PublishedFile;
 }

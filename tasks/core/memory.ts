@@ -43,9 +43,7 @@ export async function profilePeakBytes<T>(
 ): Promise<{ result: T; peakBytes: number; newBytes: number }> {
   let result!: T;
   const info = await tf.profile(async () => {
-    result = await fn();
-    // tf.profile expects a tensor-ish return; we return nothing and keep the result aside.
-    return undefined as unknown as tf.Tensor;
+    result = await fn(); // kept aside: tf.profile returns its own info, not f's result
   });
   return { result, peakBytes: info.peakBytes, newBytes: info.newBytes };
 }

@@ -24,6 +24,14 @@ export interface AnyBackend {
   ): tf.TensorInfo;
 }
 
+/**
+ * The backend a kernel function is handed, as the view the composite kernels use. TF.js types a
+ * kernel's `backend` as `{}` (any backend), so this is the one place it is narrowed.
+ */
+export function backendOf(b: Parameters<tf.KernelFunc>[0]["backend"]): AnyBackend {
+  return b as AnyBackend;
+}
+
 /** Calls kernel `name` of `backendName` with the given inputs and attributes; one output. */
 export function run(
   name: string,
@@ -36,7 +44,7 @@ export function run(
   if (!config) throw new Error(`engine: kernel '${name}' is not registered for '${backendName}'`);
   const out = config.kernelFunc({
     inputs,
-    backend: backend as unknown as tf.KernelBackend,
+    backend,
     attrs: attrs as tf.NamedAttrMap,
   });
   return Array.isArray(out) ? out[0]! : out;

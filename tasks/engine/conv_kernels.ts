@@ -17,7 +17,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { type AnyBackend, free, makeFilled, read, run } from "./_kernel_ops.ts";
+import { type AnyBackend, backendOf, free, makeFilled, read, run } from "./_kernel_ops.ts";
 import type { KernelFunc } from "./kernel_registry.ts";
 
 type Pad = "valid" | "same" | number | [[number, number], [number, number], [number, number], [
@@ -49,7 +49,7 @@ function convInfo(
     dimRoundingMode,
     false,
     "channelsLast",
-  ) as unknown as ConvInfoLike;
+  );
 }
 
 function assertNhwc(dataFormat: unknown, what: string): void {
@@ -95,9 +95,10 @@ function padOrCrop(
 /** A `Conv2DBackpropFilter` kernel for `backendName` made of Pad, Transpose, Conv2D, Slice. */
 export function conv2dBackpropFilterKernel(backendName: string): KernelFunc {
   return ({ inputs, backend: b, attrs }) => {
-    const backend = b as unknown as AnyBackend;
+    const backend = backendOf(b);
     const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as {
+    // TF.js types attrs as a NamedAttrMap; these are Conv2DBackpropFilter's
+    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as {
       strides: number | [number, number];
       pad: Pad;
       dataFormat?: string;
@@ -165,9 +166,10 @@ function flipSwapFilter(backend: AnyBackend, filter: tf.TensorInfo): tf.TensorIn
  */
 export function conv2dBackpropInputKernel(backendName: string): KernelFunc {
   return ({ inputs, backend: b, attrs }) => {
-    const backend = b as unknown as AnyBackend;
+    const backend = backendOf(b);
     const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
-    const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as {
+    // TF.js types attrs as a NamedAttrMap; these are Conv2DBackpropInput's
+    const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as {
       strides: number | [number, number];
       pad: Pad;
       dataFormat?: string;

@@ -37,13 +37,13 @@ export function registerLstmGatesGradient(): void {
     gradFunc: (dy, saved) => {
       const [z, c, c2] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
       const [dh, dc2] = dy as [tf.Tensor, tf.Tensor];
-      const grads = tf.engine().runKernel(LSTM_GATES_GRAD, {
+      const grads = tf.engine().runKernel<tf.Tensor[]>(LSTM_GATES_GRAD, {
         z,
         c,
         c2,
         dh,
         dc2,
-      }) as unknown as tf.Tensor[];
+      });
       return { z: () => grads[0]!, c: () => grads[1]! };
     },
   });
@@ -126,7 +126,7 @@ function lstmGatesVjpOps(
  */
 export function lstmGates(z: tf.Tensor, c: tf.Tensor): { h: tf.Tensor; c: tf.Tensor } {
   if (tf.getKernel(LSTM_GATES, tf.getBackend())) {
-    const [h, c2] = tf.engine().runKernel(LSTM_GATES, { z, c }) as unknown as tf.Tensor[];
+    const [h, c2] = tf.engine().runKernel<tf.Tensor[]>(LSTM_GATES, { z, c });
     return { h: h!, c: c2! };
   }
   return lstmGatesOps(z, c);
@@ -151,10 +151,10 @@ export interface LstmGatesSaved {
  */
 export function lstmGatesSaved(z: tf.Tensor, c: tf.Tensor): LstmGatesSaved {
   if (tf.getKernel(LSTM_GATES_SAVED, tf.getBackend())) {
-    const [h, c2, act, sc] = tf.engine().runKernel(LSTM_GATES_SAVED, {
+    const [h, c2, act, sc] = tf.engine().runKernel<tf.Tensor[]>(LSTM_GATES_SAVED, {
       z,
       c,
-    }) as unknown as tf.Tensor[];
+    });
     return { h: h!, c: c2!, act: act!, sc: sc! };
   }
   return lstmGatesSavedOps(z, c);
@@ -175,13 +175,13 @@ export function lstmGatesVjp(
   dc2: tf.Tensor,
 ): { dz: tf.Tensor; dc: tf.Tensor } {
   if (tf.getKernel(LSTM_GATES_VJP, tf.getBackend())) {
-    const [dz, dc] = tf.engine().runKernel(LSTM_GATES_VJP, {
+    const [dz, dc] = tf.engine().runKernel<tf.Tensor[]>(LSTM_GATES_VJP, {
       act,
       sc,
       c,
       dh,
       dc2,
-    }) as unknown as tf.Tensor[];
+    });
     return { dz: dz!, dc: dc! };
   }
   return lstmGatesVjpOps(act, sc, c, dh, dc2);

@@ -6,7 +6,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import { alloc, type AnyBackend, free, run, view } from "./_kernel_ops.ts";
+import { alloc, type AnyBackend, backendOf, free, run, view } from "./_kernel_ops.ts";
 import type { KernelFunc } from "./kernel_registry.ts";
 
 /** Kernel names (registered for wasm and cpu by `installEngine`). */
@@ -118,7 +118,7 @@ function gatesVjp(
  */
 export function lstmGatesKernel(backendName: string): KernelFunc {
   return ({ inputs, backend: b }) => {
-    const backend = b as unknown as AnyBackend;
+    const backend = backendOf(b);
     const { z, c } = inputs as { z: tf.TensorInfo; c: tf.TensorInfo };
     const { h2, c2, sig, sc } = gatesForward(backendName, backend, z, c);
     free(backend, [sig, sc]);
@@ -132,7 +132,7 @@ export function lstmGatesKernel(backendName: string): KernelFunc {
  */
 export function lstmGatesSavedKernel(backendName: string): KernelFunc {
   return ({ inputs, backend: b }) => {
-    const backend = b as unknown as AnyBackend;
+    const backend = backendOf(b);
     const { z, c } = inputs as { z: tf.TensorInfo; c: tf.TensorInfo };
     const { h2, c2, sig, sc } = gatesForward(backendName, backend, z, c);
     return [h2, c2, sig, sc];
@@ -145,7 +145,7 @@ export function lstmGatesSavedKernel(backendName: string): KernelFunc {
  */
 export function lstmGatesGradKernel(backendName: string): KernelFunc {
   return ({ inputs, backend: b }) => {
-    const backend = b as unknown as AnyBackend;
+    const backend = backendOf(b);
     const { z, c, c2, dh, dc2 } = inputs as Record<string, tf.TensorInfo>;
     const hs = c!.shape[c!.shape.length - 1]!;
     const sig = sigmoidScaled(backendName, backend, z!, hs, true);
@@ -163,6 +163,6 @@ export function lstmGatesGradKernel(backendName: string): KernelFunc {
 export function lstmGatesVjpKernel(): KernelFunc {
   return ({ inputs, backend: b }) => {
     const { act, sc, c, dh, dc2 } = inputs as Record<string, tf.TensorInfo>;
-    return gatesVjp(b as unknown as AnyBackend, act!, sc!, c!, dh!, dc2!);
+    return gatesVjp(backendOf(b), act!, sc!, c!, dh!, dc2!);
   };
 }

@@ -19,7 +19,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { type AnyBackend, free, run } from "./_kernel_ops.ts";
+import { type AnyBackend, backendOf, free, run } from "./_kernel_ops.ts";
 import type { KernelFunc } from "./kernel_registry.ts";
 
 /** Swaps the last two axes of a rank ≥ 2 tensor with the backend's Transpose kernel. */
@@ -55,7 +55,7 @@ export function explicitTransposeMatMul(
   allowSwap = true,
 ): KernelFunc {
   return ({ inputs, backend: b, attrs }) => {
-    const backend = b as unknown as AnyBackend;
+    const backend = backendOf(b);
     const { transposeA = false, transposeB = false } = attrs as {
       transposeA?: boolean;
       transposeB?: boolean;

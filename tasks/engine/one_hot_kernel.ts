@@ -5,7 +5,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import { type AnyBackend, makeFilled, read } from "./_kernel_ops.ts";
+import { backendOf, makeFilled, read } from "./_kernel_ops.ts";
 import type { KernelFunc } from "./kernel_registry.ts";
 
 /**
@@ -16,7 +16,7 @@ export function oneHotKernel(original: tf.KernelConfig | null): KernelFunc {
     if (attrs?.dtype !== "float32" && original) {
       return original.kernelFunc({ inputs, backend: b, attrs });
     }
-    const backend = b as unknown as AnyBackend;
+    const backend = backendOf(b);
     const { indices } = inputs as { indices: tf.TensorInfo };
     const { depth, onValue, offValue, dtype } = attrs as {
       depth: number;

@@ -8,7 +8,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import { type AnyBackend, makeFilled, read } from "./_kernel_ops.ts";
+import { backendOf, makeFilled, read } from "./_kernel_ops.ts";
 import type { KernelFunc } from "./kernel_registry.ts";
 
 /**
@@ -17,7 +17,7 @@ import type { KernelFunc } from "./kernel_registry.ts";
  */
 export function unsortedSegmentSumKernel(): KernelFunc {
   return ({ inputs, backend: b, attrs }) => {
-    const backend = b as unknown as AnyBackend;
+    const backend = backendOf(b);
     const { x, segmentIds } = inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
     const { numSegments } = attrs as { numSegments: number };
     const rest = x.shape.slice(segmentIds.shape.length);
@@ -43,7 +43,7 @@ export function unsortedSegmentSumKernel(): KernelFunc {
  */
 export function copyingTensorScatterUpdate(original: tf.KernelConfig): KernelFunc {
   return ({ inputs, backend: b, attrs }) => {
-    const backend = b as unknown as AnyBackend;
+    const backend = backendOf(b);
     const { tensor } = inputs as { tensor: tf.TensorInfo };
     const values = read(backend, tensor);
     const dtype = tensor.dtype === "int32" ? "int32" : "float32";

@@ -4,7 +4,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import type { Config, Experiment, Paper, ProfileName } from "../core/experiment.ts";
+import type { AnyExperiment, Config, Paper, ProfileName } from "../core/experiment.ts";
 import { PROFILES } from "../core/experiment.ts";
 import { UsageError } from "../core/errors.ts";
 import {
@@ -38,8 +38,7 @@ const OPTIONS = {
 /** A fully validated reproduce request. */
 export interface ReproducePlan {
   papers: Paper[];
-  // deno-lint-ignore no-explicit-any
-  experiments: Map<string, Experiment<any>[]>;
+  experiments: Map<string, AnyExperiment[]>;
   configs: Map<string, Config>;
   profile: ProfileName;
   backend: BackendChoice;
@@ -83,8 +82,7 @@ export function planReproduce(args: string[], registry: readonly Paper[]): Repro
   const seeds = values.seeds !== undefined ? parseSeeds(values.seeds) : null;
   const shard = values.shard !== undefined ? parseShard(values.shard) : null;
   const overrides: Override[] = (values.set ?? []).map(parseOverride);
-  // deno-lint-ignore no-explicit-any
-  const experiments = new Map<string, Experiment<any>[]>();
+  const experiments = new Map<string, AnyExperiment[]>();
   const only = values.only?.split(",").map((s) => s.trim()).filter((s) => s) ?? null;
   const known = papers.flatMap((p) => p.experiments.map((e) => e.id));
   for (const id of only ?? []) choose("experiment", id, known);

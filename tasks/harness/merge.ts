@@ -3,7 +3,7 @@
  * Every shard of a plan must be present and come from the same plan (config, seeds, cells).
  * @module
  */
-import type { CellRecord, Paper } from "../core/experiment.ts";
+import type { CellRecord, Config, Experiment, Jsonable, Paper } from "../core/experiment.ts";
 import { UsageError } from "../core/errors.ts";
 import { readJsonOrNull } from "../core/json.ts";
 import { finishResult, planCells, planKey, type ShardFile } from "./runner.ts";
@@ -64,32 +64,50 @@ export async function mergeShards(
     if (missing.length) {
       throw new UsageError(`--merge: ${k}: missing shard(s) ${missing.join(", ")} of ${n}`);
     }
-    const cells = planCells(exp, first.config, first.seeds);
-    const key = await planKey(paper.id, exp, first.profile, first.config, first.seeds, cells);
-    if (key !== first.planKey) {
-      throw new UsageError(`--merge: ${k}: the code now plans different cells; rerun the shards`);
-    }
-    const byId = new Map<string, CellRecord>();
-    for (const s of shards) for (const c of s.cells) byId.set(c.id, c);
-    const records = cells.map((c) => byId.get(c.id)).filter((c): c is CellRecord => !!c);
-    const path = await finishResult({
-      paper: paper.id,
-      experiment: exp,
-      profile: first.profile,
-      config: first.config,
-      seeds: first.seeds,
-      backend: first.provenance.backend,
-      out,
-      records,
-      cellsPlanned: cells.length,
-      provenance: {
-        ...first.provenance,
-        wallSeconds: shards.reduce((s, x) => s + x.provenance.wallSeconds, 0),
-        shards: shards.map((s) => `${s.shard.index}/${n} ${s.provenance.startedAt}`),
-      },
-    });
-    written.push(path);
+    written.push(await mergeGroup(k, paper.id, exp, shards, out));
     papers.add(paper.id);
   }
   return { written, papers };
+}
+
+/**
+ * Merge the complete shard set `k` of one experiment into its result file; returns its path.
+ * The shards' cells are typed as the experiment's outputs: the plan key proves that this
+ * experiment's code planned them.
+ */
+async function mergeGroup<C extends Config, P extends Jsonable<P>, O extends Jsonable<O>>(
+  k: string,
+  paperId: string,
+  exp: Experiment<C, P, O>,
+  shards: readonly ShardFile<O>[],
+  out: string,
+): Promise<string> {
+  const first = shards[0]!; // a group holds at least the shard that made it
+  const n = first.shard.count;
+  // the shard's config is the experiment's, as resolved by the run that wrote it
+  const config = first.config as C;
+  const cells = planCells(exp, config, first.seeds);
+  const key = await planKey(paperId, exp, first.profile, config, first.seeds, cells);
+  if (key !== first.planKey) {
+    throw new UsageError(`--merge: ${k}: the code now plans different cells; rerun the shards`);
+  }
+  const byId = new Map<string, CellRecord<O>>();
+  for (const s of shards) for (const c of s.cells) byId.set(c.id, c);
+  const records = cells.flatMap((c) => byId.get(c.id) ?? []);
+  return await finishResult({
+    paper: paperId,
+    experiment: exp,
+    profile: first.profile,
+    config,
+    seeds: first.seeds,
+    backend: first.provenance.backend,
+    out,
+    records,
+    cellsPlanned: cells.length,
+    provenance: {
+      ...first.provenance,
+      wallSeconds: shards.reduce((s, x) => s + x.provenance.wallSeconds, 0),
+      shards: shards.map((s) => `${s.shard.index}/${n} ${s.provenance.startedAt}`),
+    },
+  });
 }

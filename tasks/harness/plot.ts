@@ -50,6 +50,8 @@ export async function linePlot(spec: LinePlotSpec): Promise<string> {
         : {}),
     },
   });
+  // The layers are plain records: vega-lite's TopLevelSpec types every channel with literal
+  // unions; vl.compile checks the spec when it runs.
   const top = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     width: spec.width ?? 480,

@@ -7,12 +7,14 @@
  */
 import type {
   BackendInfo,
+  CellParams,
   CellRecord,
   CellSpec,
   Config,
   Experiment,
   FigureRef,
   Json,
+  Jsonable,
   ProfileName,
   ResultFile,
   Summary,
@@ -31,13 +33,16 @@ import { CellProgress, type ProgressSink } from "./progress.ts";
 import { gitState, provenance } from "./provenance.ts";
 import { linePlot, svgToPng } from "./plot.ts";
 
-/** Everything one experiment run needs. */
-export interface RunRequest {
+/** Everything one experiment run needs (typed as the experiment's config, cells and outputs). */
+export interface RunRequest<
+  C extends Config = Config,
+  P extends Jsonable<P> = CellParams,
+  O extends Jsonable<O> = Json,
+> {
   paper: string;
-  // deno-lint-ignore no-explicit-any
-  experiment: Experiment<any>;
+  experiment: Experiment<C, P, O>;
   profile: ProfileName;
-  config: Config;
+  config: C;
   seeds: readonly number[];
   backend: BackendInfo;
   out: string;
@@ -55,8 +60,8 @@ export interface RunOutcome {
   cellsPlanned: number;
 }
 
-/** Shard output written by `--shard i/n`. */
-export interface ShardFile {
+/** Shard output written by `--shard i/n` (its cells' outputs are typed `O`). */
+export interface ShardFile<O extends Jsonable<O> = Json> {
   schema: number;
   kind: "shard";
   paper: string;
@@ -68,17 +73,16 @@ export interface ShardFile {
   seeds: number[];
   shard: Shard;
   cellsPlanned: number;
-  cells: CellRecord[];
+  cells: CellRecord<O>[];
   provenance: ResultFile["provenance"];
 }
 
 /** Validate the cell plan: non-empty, unique ids. */
-export function planCells(
-  // deno-lint-ignore no-explicit-any
-  experiment: Experiment<any>,
-  config: Config,
+export function planCells<C extends Config, P extends Jsonable<P>, O extends Jsonable<O>>(
+  experiment: Experiment<C, P, O>,
+  config: C,
   seeds: readonly number[],
-): CellSpec[] {
+): CellSpec<P>[] {
   const cells = experiment.cells(config, seeds);
   if (cells.length === 0) throw new Error(`${experiment.id}: cells() planned no work`);
   const ids = new Set<string>();
@@ -92,12 +96,11 @@ export function planCells(
 /** Hash identifying a plan: a checkpoint is reused only under the same plan. */
 export function planKey(
   paper: string,
-  // deno-lint-ignore no-explicit-any
-  experiment: Experiment<any>,
+  experiment: Pick<Experiment, "id" | "version">,
   profile: ProfileName,
   config: Config,
   seeds: readonly number[],
-  cells: readonly CellSpec[],
+  cells: readonly Pick<CellSpec, "id">[],
 ): Promise<string> {
   return stableHash({
     paper,
@@ -130,7 +133,9 @@ async function loadCheckpoint(dir: string, key: string, sink: ProgressSink): Pro
 }
 
 /** Run (or resume) one experiment and write its result or shard file. */
-export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
+export async function runExperiment<C extends Config, P extends Jsonable<P>, O extends Jsonable<O>>(
+  req: RunRequest<C, P, O>,
+): Promise<RunOutcome> {
   const { experiment: exp, paper, profile, config, seeds, backend, out, sink } = req;
   const startedAt = new Date();
   const t0 = performance.now();
@@ -140,12 +145,13 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
   const mine = shardCells(cells, req.shard);
   const dir = partialDir(out, paper, exp.id, profile, exp.version);
   await loadCheckpoint(dir, key, sink);
-  const records: CellRecord[] = [];
+  const records: CellRecord<O>[] = [];
   let resumed = 0, ran = 0;
   for (const [k, cell] of mine.entries()) {
     const label = `[${paper}/${exp.id} ${k + 1}/${mine.length} ${cell.id}]`;
     const file = `${dir}/${cellFileName(cell.id)}`;
-    const saved = await readJsonOrNull<CellRecord>(file).catch(() => null);
+    // a checkpoint this plan wrote (same plan key): its output is the O that run() returned
+    const saved = await readJsonOrNull<CellRecord<O>>(file).catch(() => null);
     if (saved && saved.id === cell.id) {
       records.push(saved);
       resumed++;
@@ -154,13 +160,13 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     }
     const progress = new CellProgress(sink, label);
     const c0 = performance.now();
-    const output: Json = await exp.run(config, {
+    const output = await exp.run(config, {
       cell,
       profile,
       backend,
       progress,
     });
-    const record: CellRecord = {
+    const record: CellRecord<O> = {
       id: cell.id,
       seed: cell.seed ?? null,
       output,
@@ -183,7 +189,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
       req.shard.index,
       req.shard.count,
     );
-    const shardFile: ShardFile = {
+    const shardFile: ShardFile<O> = {
       schema: RESULT_SCHEMA,
       kind: "shard",
       paper,
@@ -219,14 +225,20 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
 }
 
 /** Inputs of the summary step (shared by full runs and `report --merge`). */
-export interface FinishRequest extends Omit<RunRequest, "shard" | "sink" | "command"> {
-  records: CellRecord[];
+export interface FinishRequest<
+  C extends Config = Config,
+  P extends Jsonable<P> = CellParams,
+  O extends Jsonable<O> = Json,
+> extends Omit<RunRequest<C, P, O>, "shard" | "sink" | "command"> {
+  records: CellRecord<O>[];
   cellsPlanned: number;
   provenance: ResultFile["provenance"];
 }
 
 /** Summarise cell records, write figures (SVG + PNG) and the result file. Returns its path. */
-export async function finishResult(req: FinishRequest): Promise<string> {
+export async function finishResult<C extends Config, P extends Jsonable<P>, O extends Jsonable<O>>(
+  req: FinishRequest<C, P, O>,
+): Promise<string> {
   const { experiment: exp, paper, profile, out } = req;
   const summary: Summary = await exp.summarize(req.config, req.records, {
     profile,
@@ -260,7 +272,7 @@ export async function finishResult(req: FinishRequest): Promise<string> {
     profile,
     config: req.config,
     seeds: [...req.seeds],
-    metrics: summary.metrics as Record<string, Json>,
+    metrics: summary.metrics,
     samples: {
       cells: { planned: req.cellsPlanned, done: req.records.length },
       ...(summary.samples ?? {}),

@@ -60,53 +60,84 @@ function logGrid(max: number): number[] {
   return [...s].filter((x) => x <= max).sort((a, b) => a - b);
 }
 
-type Row = { [k: string]: Json; memory: number; cost: number };
+/** What a cell computes. */
+type CostCell =
+  | { kind: "sweep"; strategy: Strategy; alpha: number; exact: boolean }
+  | { kind: "chen"; alpha: number }
+  | { kind: "length" }
+  | { kind: "alpha" }
+  | { kind: "timing" };
 
-function sweep(t: number, strategy: Strategy, alpha: number, exact: boolean): Row[] {
+/** Optimal cost at a memory (hidden-state units). */
+type CostRow = { memory: number; cost: number };
+/** Chen et al.'s cost and memory with segment length k. */
+type ChenRow = { k: number; memory: number; cost: number };
+/** HSM cost per step of a sequence of length t with a fixed budget. */
+type LengthRow = { budget: number; t: number; costPerStep: number };
+/** Solve time of one planner request. */
+type TimingRow = {
+  strategy: Strategy;
+  exact: boolean;
+  alpha: number;
+  memory: number;
+  t: number;
+  cost: number;
+  solveMs: number;
+  ms: number;
+};
+
+/** A cell's output, tagged with the kind of its cell. */
+type CostOutput =
+  | { kind: "sweep"; rows: CostRow[] }
+  | { kind: "chen"; rows: ChenRow[]; sqrtT: ChenRow }
+  | { kind: "length"; rows: LengthRow[] }
+  | { kind: "alpha"; alpha: number; backend: string }
+  | { kind: "timing"; rows: TimingRow[] };
+
+function sweep(t: number, strategy: Strategy, alpha: number, exact: boolean): CostRow[] {
   const maxM = strategy === "hsm" ? t : alpha * (t - 1) + 1;
   if (strategy === "hsm") return logGrid(maxM).map((m) => ({ memory: m, cost: hsmCost(t, m) }));
   const table = new CostTable(t, maxM, { strategy, alpha, exact, sweep: true });
-  const rows: Row[] = [];
+  const rows: CostRow[] = [];
   for (let m = 1; m <= maxM; m++) rows.push({ memory: m, cost: table.costA(t, m) });
   return rows;
 }
 
-function runCell(config: CostCurvesConfig, ctx: CellContext): Json {
-  const p = ctx.cell.params!;
+function runCell(config: CostCurvesConfig, ctx: CellContext<CostCell>): CostOutput {
+  const p = ctx.cell.params;
   const t = config.t;
   switch (p.kind) {
     case "sweep": {
-      const rows = sweep(t, p.strategy as Strategy, p.alpha as number, p.exact as boolean);
+      const rows = sweep(t, p.strategy, p.alpha, p.exact);
       ctx.progress.update(1, 1, ctx.cell.id);
-      return { rows };
+      return { kind: "sweep", rows };
     }
     case "chen": {
-      const alpha = p.alpha as number;
-      const rows = [];
+      const rows: ChenRow[] = [];
       for (let k = 1; k <= t; k++) {
-        const c = chenPlan(t, alpha, k);
+        const c = chenPlan(t, p.alpha, k);
         rows.push({ k, memory: c.memory, cost: c.cost });
       }
-      const c = chenPlan(t, alpha);
-      return { rows, sqrtT: { k: c.k, memory: c.memory, cost: c.cost } };
+      const c = chenPlan(t, p.alpha);
+      return { kind: "chen", rows, sqrtT: { k: c.k, memory: c.memory, cost: c.cost } };
     }
     case "length": {
-      const rows = [];
+      const rows: LengthRow[] = [];
       for (const m of config.budgets) {
         for (const n of logGrid(config.maxLength)) {
           if (n >= 2) rows.push({ budget: m, t: n, costPerStep: hsmCost(n, m) / n });
         }
       }
-      return { rows };
+      return { kind: "length", rows };
     }
     case "alpha": {
       // α of this project's LSTM cell, measured from tensor sizes (independent of H and batch).
       const prob = lstmProblem({ t: 2, hidden: 8, batch: 2 }, 1);
       const s = stateSizes(prob);
       prob.dispose();
-      return { alpha: s.internalBytes / s.hiddenBytes, backend: tf.getBackend() };
+      return { kind: "alpha", alpha: s.internalBytes / s.hiddenBytes, backend: tf.getBackend() };
     }
-    default: {
+    case "timing": {
       // Planner times at timingT: `solveMs` = the cost alone (optimalCost), `ms` = plan() with
       // policy recovery and the simulator's replay. Grid: the README's timing table (α = 5).
       const T = config.timingT;
@@ -114,7 +145,7 @@ function runCell(config: CostCurvesConfig, ctx: CellContext): Json {
         "msm",
         true,
       ]];
-      const rows = [];
+      const rows: TimingRow[] = [];
       for (const [strategy, exact] of cases) {
         for (const memory of [10, 50, 100, 500, 1000, 5000, 10000]) {
           const req = { t: T, memory, strategy, alpha: 5, exact };
@@ -128,15 +159,26 @@ function runCell(config: CostCurvesConfig, ctx: CellContext): Json {
           rows.push({ strategy, exact, alpha: 5, memory, t: T, cost, solveMs, ms });
         }
       }
-      return rows;
+      return { kind: "timing", rows };
     }
   }
 }
 
-function summarize(config: CostCurvesConfig, records: CellRecord[]) {
+/** The output of cell `id`, checked to be of `kind` (a clear error when the plan lacks it). */
+function outputOf<K extends CostOutput["kind"]>(
+  records: readonly CellRecord<CostOutput>[],
+  id: string,
+  kind: K,
+): Extract<CostOutput, { kind: K }> {
+  const o = records.find((r) => r.id === id)?.output;
+  if (!o || o.kind !== kind) throw new Error(`cost_curves: no ${kind} cell "${id}"`);
+  // o.kind === kind; TS does not narrow a union by a generic discriminant
+  return o as Extract<CostOutput, { kind: K }>;
+}
+
+function summarize(config: CostCurvesConfig, records: CellRecord<CostOutput>[]) {
   const t = config.t;
-  const out = (id: string) => records.find((r) => r.id === id)!.output as Record<string, Json>;
-  const rowsOf = (id: string) => out(id).rows as Row[];
+  const rowsOf = (id: string) => outputOf(records, id, "sweep").rows;
   const costAt = (id: string, m: number) => rowsOf(id).find((r) => r.memory === m)?.cost ?? null;
   const metrics: Record<string, Json> = {};
   for (const m of [1, 10, 50, 100]) metrics[`hsmCost_m${m}`] = hsmCost(t, m);
@@ -149,10 +191,10 @@ function summarize(config: CostCurvesConfig, records: CellRecord[]) {
     const first = rowsOf(`msm/alpha=${a}`).find((r) => r.cost <= 2 * t)!;
     minMemory2t[a] = first.memory;
     metrics[`msmMinMemory2t_alpha${a}`] = first.memory;
-    const chen = out(`chen/alpha=${a}`).sqrtT as Record<string, number>;
-    metrics[`chenMemory_alpha${a}`] = chen.memory!;
-    metrics[`chenCost_alpha${a}`] = chen.cost!;
-    metrics[`msmOverChenMemory_alpha${a}`] = first.memory / chen.memory!;
+    const chen = outputOf(records, `chen/alpha=${a}`, "chen").sqrtT;
+    metrics[`chenMemory_alpha${a}`] = chen.memory;
+    metrics[`chenCost_alpha${a}`] = chen.cost;
+    metrics[`msmOverChenMemory_alpha${a}`] = first.memory / chen.memory;
     metrics[`msmFloorCost_alpha${a}`] = rowsOf(`msm/alpha=${a}`).at(-1)!.cost;
   }
   // Paper vs exact form (frees a dead h0): largest gap over the MSM α = 2 sweep.
@@ -172,11 +214,13 @@ function summarize(config: CostCurvesConfig, records: CellRecord[]) {
   metrics.hsmUpperBoundHoldsFraction =
     hsmRows.filter((r) => r.cost <= r.memory * t ** (1 + 1 / r.memory) + 1e-9).length /
     hsmRows.length;
-  metrics.lstmAlpha = out("alpha").alpha as number;
+  const lstmAlpha = outputOf(records, "alpha", "alpha").alpha;
+  metrics.lstmAlpha = lstmAlpha;
   metrics.predictedTimeRatio_msmHeadline_beta2 =
     ((metrics[`msmCostAtHeadline_alpha5`] as number) / t + 2) / 3;
-  metrics.plannerTiming = out("timing") as Json;
-  metrics.lengthRows = rowsOf("length");
+  metrics.plannerTiming = outputOf(records, "timing", "timing").rows;
+  const lengthRows = outputOf(records, "length", "length").rows;
+  metrics.lengthRows = lengthRows;
   // Figures.
   const curve = [] as Record<string, number | string>[];
   for (const r of hsmRows) curve.push({ memory: r.memory, perStep: r.cost / t, series: "HSM" });
@@ -196,7 +240,8 @@ function summarize(config: CostCurvesConfig, records: CellRecord[]) {
   const chenRows = [] as Record<string, number | string>[];
   for (const a of config.alphas) {
     // Chen's best cost within each memory over all segment lengths k (its Pareto front).
-    const pts = (out(`chen/alpha=${a}`).rows as Row[]).slice().sort((x, y) => x.memory - y.memory);
+    const pts = outputOf(records, `chen/alpha=${a}`, "chen").rows.slice()
+      .sort((x, y) => x.memory - y.memory);
     let bestCost = Infinity;
     for (const r of pts) {
       if (r.cost >= bestCost) continue;
@@ -239,7 +284,7 @@ function summarize(config: CostCurvesConfig, records: CellRecord[]) {
       caption: "HSM forward ops per step vs sequence length for fixed budgets (hidden states)",
       plot: {
         title: "HSM cost per step vs sequence length",
-        data: (rowsOf("length") as Record<string, number>[]).map((r) => ({
+        data: lengthRows.map((r) => ({
           ...r,
           budget: `m = ${String(r.budget).padStart(5, " ")}`,
         })),
@@ -254,23 +299,23 @@ function summarize(config: CostCurvesConfig, records: CellRecord[]) {
     figures,
     notes: [
       "Cost = forward ops incl. the first pass; memory counts the slot of h0 (C(t,1) = t(t+1)/2).",
-      `The LSTM's measured α = ${metrics.lstmAlpha} is planned as ⌈α⌉ = 5, so its curve is the α = 5 curve.`,
+      `The LSTM's measured α = ${lstmAlpha} is planned as ⌈α⌉ = 5, so its curve is the α = 5 curve.`,
       "MSM α = 1 equals ISM α = 1 (an internal state costs what a hidden state does and contains it).",
     ],
   };
 }
 
 /** Cost curves of HSM/ISM/MSM/Chen. */
-export const experiment: Experiment<CostCurvesConfig> = {
+export const experiment: Experiment<CostCurvesConfig, CostCell, CostOutput> = {
   id: "cost_curves",
   version: 1,
   title: "Optimal forward-op cost vs memory and vs sequence length",
   reproduces: "cost-vs-memory and cost-vs-length figures (values per the reference notes)",
   profiles: { smoke, default: defaults, paper },
   seeds: { smoke: [1], default: [1], paper: [1] },
-  cells: (config): CellSpec[] => [
+  cells: (config): CellSpec<CostCell>[] => [
     { id: "hsm", params: { kind: "sweep", strategy: "hsm", alpha: 1, exact: false } },
-    ...config.alphas.flatMap((a): CellSpec[] => [
+    ...config.alphas.flatMap((a): CellSpec<CostCell>[] => [
       { id: `ism/alpha=${a}`, params: { kind: "sweep", strategy: "ism", alpha: a, exact: false } },
       { id: `msm/alpha=${a}`, params: { kind: "sweep", strategy: "msm", alpha: a, exact: false } },
       { id: `chen/alpha=${a}`, params: { kind: "chen", alpha: a } },

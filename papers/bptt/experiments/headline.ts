@@ -17,6 +17,7 @@ import type {
   Config,
   Experiment,
   Json,
+  NoParams,
 } from "../../../tasks/core/experiment.ts";
 import { measureLstmMethods } from "./_lstm.ts";
 
@@ -38,7 +39,10 @@ const paper: HeadlineConfig = { t: 1000, hidden: 128, batch: 16, fraction: 0.05,
 const defaults: HeadlineConfig = { ...paper, hidden: 64, batch: 8, iterations: 5 };
 const smoke: HeadlineConfig = { ...defaults, t: 100, hidden: 16, batch: 2, iterations: 1 };
 
-function runCell(config: HeadlineConfig, ctx: CellContext): Json {
+/** What a cell measures: α and one row per method (`measureLstmMethods`). */
+type Measured = ReturnType<typeof measureLstmMethods>;
+
+function runCell(config: HeadlineConfig, ctx: CellContext<NoParams>): Measured {
   return measureLstmMethods(
     config,
     ctx.cell.seed!,
@@ -48,34 +52,36 @@ function runCell(config: HeadlineConfig, ctx: CellContext): Json {
   );
 }
 
-type Row = Record<string, number | string | null>;
-
-function summarize(config: HeadlineConfig, records: CellRecord[]) {
-  const out = records[0]!.output as { alpha: number; rows: Row[] };
-  const get = (m: string) => out.rows.find((r) => r.method === m)!;
-  const n = (r: Row, k: string) => r[k] as number;
+function summarize(config: HeadlineConfig, records: CellRecord<Measured>[]) {
+  const [first] = records;
+  if (!first) throw new Error("headline: summarize() got no cell");
+  const out = first.output;
+  const get = (m: string) => {
+    const row = out.rows.find((r) => r.method === m);
+    if (!row) throw new Error(`headline: the cell measured no ${m} row`);
+    return row;
+  };
   const base = get("bptt");
-  const beta = n(base, "bwdMsPerOp") / n(base, "fwdMsPerOp");
+  const beta = base.bwdMsPerOp / base.fwdMsPerOp;
   const metrics: Record<string, Json> = {};
   for (const m of ["msm", "ism", "hsm"]) {
     const r = get(m);
     const tag = m === "msm" ? "" : `_${m}`;
-    metrics[`memorySavedFraction${tag}`] = 1 - n(r, "peakBytes") / n(base, "peakBytes");
+    metrics[`memorySavedFraction${tag}`] = 1 - r.peakBytes / base.peakBytes;
     metrics[`storedMemorySavedFraction${tag}`] = 1 -
-      n(r, "peakStoredBytes") / n(base, "peakStoredBytes");
-    metrics[`timeOverheadFraction${tag}`] = n(r, "msPerIteration") / n(base, "msPerIteration") - 1;
-    metrics[`medianTimeOverheadFraction${tag}`] = n(r, "msMedian") / n(base, "msMedian") - 1;
-    metrics[`cpuTimeOverheadFraction${tag}`] =
-      n(r, "cpuMsPerIteration") / n(base, "cpuMsPerIteration") - 1;
-    metrics[`forwardOpsPerStep${tag}`] = n(r, "forwardOps") / config.t;
-    metrics[`predictedTimeOverheadFraction${tag}`] =
-      (n(r, "forwardOps") / config.t + beta) / (1 + beta) - 1;
+      r.peakStoredBytes / base.peakStoredBytes;
+    metrics[`timeOverheadFraction${tag}`] = r.msPerIteration / base.msPerIteration - 1;
+    metrics[`medianTimeOverheadFraction${tag}`] = r.msMedian / base.msMedian - 1;
+    metrics[`cpuTimeOverheadFraction${tag}`] = r.cpuMsPerIteration / base.cpuMsPerIteration - 1;
+    metrics[`forwardOpsPerStep${tag}`] = r.forwardOps / config.t;
+    metrics[`predictedTimeOverheadFraction${tag}`] = (r.forwardOps / config.t + beta) / (1 + beta) -
+      1;
   }
   metrics.beta = beta;
   metrics.alpha = out.alpha;
   metrics.claimHolds = (metrics.memorySavedFraction as number) >= 0.95 &&
     (metrics.timeOverheadFraction as number) <= 1 / 3;
-  metrics.rows = out.rows as Json;
+  metrics.rows = out.rows;
   return Promise.resolve({
     metrics,
     notes: [
@@ -86,14 +92,14 @@ function summarize(config: HeadlineConfig, records: CellRecord[]) {
 }
 
 /** The 95% memory / one-third time claim. */
-export const experiment: Experiment<HeadlineConfig> = {
+export const experiment: Experiment<HeadlineConfig, NoParams, Measured> = {
   id: "headline",
   version: 2,
   title: "Headline: 95% memory saved at ≤ 1/3 more time, t = 1000",
   reproduces: "Abstract (t = 1000: 95% memory saved, one third more time)",
   profiles: { smoke, default: defaults, paper },
   seeds: { smoke: [1], default: [1], paper: [1] },
-  cells: (_config, seeds) => seeds.map((seed) => ({ id: `seed=${seed}`, seed })),
+  cells: (_config, seeds) => seeds.map((seed) => ({ id: `seed=${seed}`, seed, params: {} })),
   run: (config, ctx) => Promise.resolve(runCell(config, ctx)),
   summarize,
 };

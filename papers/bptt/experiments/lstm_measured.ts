@@ -17,6 +17,7 @@ import type {
   Config,
   Experiment,
   Json,
+  NoParams,
   SeedStat,
 } from "../../../tasks/core/experiment.ts";
 import type { LinePlotSpec } from "../../../tasks/core/figure.ts";
@@ -63,7 +64,10 @@ const smoke: LstmMeasuredConfig = {
   iterations: 1,
 };
 
-function runCell(config: LstmMeasuredConfig, ctx: CellContext): Json {
+/** What a cell measures: α and one row per method and budget (`measureLstmMethods`). */
+type Measured = ReturnType<typeof measureLstmMethods>;
+
+function runCell(config: LstmMeasuredConfig, ctx: CellContext<NoParams>): Measured {
   return measureLstmMethods(
     config,
     ctx.cell.seed!,
@@ -73,13 +77,16 @@ function runCell(config: LstmMeasuredConfig, ctx: CellContext): Json {
   );
 }
 
-type Row = Record<string, number | string | null>;
-
-function summarize(config: LstmMeasuredConfig, records: CellRecord[]) {
-  const cells = records.map((r) => r.output as { alpha: number; rows: Row[]; hiddenBytes: number });
-  const first = cells[0]!;
-  const base = first.rows.find((r) => r.method === "bptt")!;
-  const num = (r: Row, k: string) => r[k] as number;
+function summarize(config: LstmMeasuredConfig, records: CellRecord<Measured>[]) {
+  const cells = records.map((r) => r.output);
+  const bpttRow = (c: Measured) => {
+    const row = c.rows.find((r) => r.method === "bptt");
+    if (!row) throw new Error("lstm_measured: a cell measured no bptt row (config.methods)");
+    return row;
+  };
+  const [first] = cells;
+  if (!first) throw new Error("lstm_measured: summarize() got no cell");
+  const base = bpttRow(first);
   const rows = first.rows.map((r) => ({
     method: r.method,
     memoryFraction: r.memoryFraction,
@@ -89,27 +96,24 @@ function summarize(config: LstmMeasuredConfig, records: CellRecord[]) {
     cpuMsPerIteration: r.cpuMsPerIteration,
     peakStoredBytes: r.peakStoredBytes,
     budgetBytes: r.budgetBytes,
-    forwardOpsPerStep: num(r, "forwardOps") / config.t,
-    peakBytesRatio: num(r, "peakBytes") / num(base, "peakBytes"),
-    timeRatio: num(r, "msPerIteration") / num(base, "msPerIteration"),
-    cpuTimeRatio: num(r, "cpuMsPerIteration") / num(base, "cpuMsPerIteration"),
+    forwardOpsPerStep: r.forwardOps / config.t,
+    peakBytesRatio: r.peakBytes / base.peakBytes,
+    timeRatio: r.msPerIteration / base.msPerIteration,
+    cpuTimeRatio: r.cpuMsPerIteration / base.cpuMsPerIteration,
   }));
-  const beta = num(base, "bwdMsPerOp") / num(base, "fwdMsPerOp");
+  const beta = base.bwdMsPerOp / base.fwdMsPerOp;
   const msm5 = rows.find((r) => r.method === "msm" && r.memoryFraction === config.fractions[0]);
   const metrics: Record<string, Json | SeedStat> = {
     rows,
     alpha: first.alpha,
     alphaPlanned: Math.ceil(first.alpha - 1e-9),
-    beta: seedStat(cells.map((c) => {
-      const b = c.rows.find((r) => r.method === "bptt")!;
-      return num(b, "bwdMsPerOp") / num(b, "fwdMsPerOp");
-    })),
-    fwdMsPerOp: num(base, "fwdMsPerOp"),
-    bwdMsPerOp: num(base, "bwdMsPerOp"),
-    bpttMsPerIteration: num(base, "msPerIteration"),
-    bpttPeakBytes: num(base, "peakBytes"),
+    beta: seedStat(cells.map((c) => bpttRow(c).bwdMsPerOp / bpttRow(c).fwdMsPerOp)),
+    fwdMsPerOp: base.fwdMsPerOp,
+    bwdMsPerOp: base.bwdMsPerOp,
+    bpttMsPerIteration: base.msPerIteration,
+    bpttPeakBytes: base.peakBytes,
     storedWithinBudget: first.rows.every((r) =>
-      r.budgetBytes === null || num(r, "peakStoredBytes") <= num(r, "budgetBytes")
+      r.budgetBytes === null || r.peakStoredBytes <= r.budgetBytes
     ),
   };
   if (msm5) {
@@ -121,9 +125,9 @@ function summarize(config: LstmMeasuredConfig, records: CellRecord[]) {
   const plot: LinePlotSpec = {
     title: `LSTM t = ${config.t} (H = ${config.hidden}, batch ${config.batch}): memory vs time`,
     data: rows.map((r) => ({
-      method: r.method as string,
-      MB: (r.peakBytes as number) / 1e6,
-      ms: r.msPerIteration as number,
+      method: r.method,
+      MB: r.peakBytes / 1e6,
+      ms: r.msPerIteration,
     })),
     x: { field: "MB", title: "peak TF.js memory above baseline (MB)", log: true },
     y: { field: "ms", title: "ms per iteration" },
@@ -145,14 +149,14 @@ function summarize(config: LstmMeasuredConfig, records: CellRecord[]) {
 }
 
 /** Measured LSTM memory and time per iteration for every method. */
-export const experiment: Experiment<LstmMeasuredConfig> = {
+export const experiment: Experiment<LstmMeasuredConfig, NoParams, Measured> = {
   id: "lstm_measured",
   version: 2,
   title: "LSTM at t = 1000: measured peak memory and time per iteration, all methods",
   reproduces: "LSTM memory/time experiment (sequence length 1000)",
   profiles: { smoke, default: defaults, paper },
   seeds: { smoke: [1], default: [1], paper: [1] },
-  cells: (_config, seeds) => seeds.map((seed) => ({ id: `seed=${seed}`, seed })),
+  cells: (_config, seeds) => seeds.map((seed) => ({ id: `seed=${seed}`, seed, params: {} })),
   run: (config, ctx) => Promise.resolve(runCell(config, ctx)),
   summarize: (config, records) => summarize(config, records),
 };

@@ -7,7 +7,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Experiment, Json } from "../../../tasks/core/experiment.ts";
+import type { Experiment, NoParams } from "../../../tasks/core/experiment.ts";
 import { imageGridPng, type LinePlotSpec } from "../../../tasks/core/figure.ts";
 import type { PriorVariant } from "../conv_draw.ts";
 import { loadDrawData } from "../data.ts";
@@ -28,6 +28,20 @@ const profiles = {
   paper: { ...base.paper, testImages: 10000, gridImages: 10 },
 };
 
+/** Image rows as grey levels rounded to 1/1000, one row of 784 per image. */
+type Grid = number[][];
+
+/** Output of the cell: per-iteration KL on the test set and the decoded image grids. */
+interface ConceptualCell {
+  klPerIterBits: number[];
+  testNelboNats: number;
+  testImages: number;
+  /** Test images then decodes with k = 0..T sent iterations, per prior variant; prior samples. */
+  grids: { mean: Grid; sample: Grid; prior: Grid };
+  fromCache: boolean;
+  cacheKey: string;
+}
+
 /** Images `[n, 784]` of one decode as separate Float32Arrays. */
 async function split(t: tf.Tensor): Promise<Float32Array[]> {
   const v = await t.data() as Float32Array;
@@ -35,14 +49,15 @@ async function split(t: tf.Tensor): Promise<Float32Array[]> {
   return Array.from({ length: v.length / d }, (_, i) => v.slice(i * d, (i + 1) * d));
 }
 
-export const experiment: Experiment<ConceptualConfig> = {
+export const experiment: Experiment<ConceptualConfig, NoParams, ConceptualCell> = {
   id: "conceptual_compression",
   version: 2, // 2: the elbo_mnist v2 model
   title: "Conceptual compression: per-iteration KL and partial-latent reconstructions (MNIST)",
   reproduces: "Conceptual compression figure (reconstructions from the first k iterations)",
   profiles,
   seeds: { smoke: [1], default: [1], paper: [1] },
-  cells: (_c, seeds) => seeds.map((seed) => ({ id: `binarized_mnist/seed=${seed}`, seed })),
+  cells: (_c, seeds) =>
+    seeds.map((seed) => ({ id: `binarized_mnist/seed=${seed}`, seed, params: {} })),
   async run(config, ctx) {
     const seed = ctx.cell.seed ?? 1;
     const data = await loadDrawData("binarized_mnist");
@@ -50,40 +65,41 @@ export const experiment: Experiment<ConceptualConfig> = {
       const { model, fromCache, record, pool } = tm;
       const ev = await evaluate(model, data.test, config.testImages, 104729 * seed, 250, pool);
       const T = model.cfg.iterations, n = config.gridImages;
-      const grids: Record<string, number[][]> = {};
+      const rounded = (images: Float32Array[]): Grid =>
+        images.map((r) => Array.from(r, (v) => Math.round(v * 1000) / 1000));
+      const decoded: Record<PriorVariant, Grid> = { mean: [], sample: [] };
       // Grid images spread evenly over the test set (the static binarized test set is stored in
       // blocks of similar digits, so the first n would all look alike).
       const stride = Math.floor(data.test.n / n);
       const x = batchTensor(data.test, Array.from({ length: n }, (_, i) => i * stride));
-      for (const variant of ["mean", "sample"] as PriorVariant[]) {
+      for (const variant of ["mean", "sample"] as const) {
         const rows: Float32Array[] = [...await split(x)];
         for (let k = 0; k <= T; k++) {
           const img = tf.tidy(() => model.decode(x, k, variant, 31 * seed + 1));
           rows.push(...await split(img));
           img.dispose();
         }
-        grids[variant] = rows.map((r) => Array.from(r, (v) => Math.round(v * 1000) / 1000));
+        decoded[variant] = rounded(rows);
       }
       x.dispose();
       const samples = tf.tidy(() => model.decode(null, 0, "sample", 977 * seed, 2 * n));
-      grids.prior = (await split(samples)).map((r) =>
-        Array.from(r, (v) => Math.round(v * 1000) / 1000)
-      );
+      const prior = rounded(await split(samples));
       samples.dispose();
       return {
         klPerIterBits: ev.klPerIter.map((k) => k / Math.LN2),
         testNelboNats: ev.nelbo,
         testImages: ev.images,
-        grids,
+        grids: { ...decoded, prior },
         fromCache,
         cacheKey: record.key,
-      } as unknown as Json;
+      };
     });
   },
   summarize(config, cells) {
-    // deno-lint-ignore no-explicit-any
-    const o = cells[0].output as any;
-    const kl: number[] = o.klPerIterBits;
+    const [first] = cells;
+    if (!first) throw new Error("conceptual_compression: summarize() got no cell");
+    const o = first.output;
+    const kl = o.klPerIterBits;
     const total = kl.reduce((a, b) => a + b, 0);
     let cum = 0;
     const rows = kl.map((b, t) => {
@@ -101,7 +117,7 @@ export const experiment: Experiment<ConceptualConfig> = {
       x: { field: "iteration", title: "iteration t" },
       y: { field: "klBits", title: "KL(q_t || p_t), bits" },
     };
-    const toF = (g: number[][]) => g.map((r) => Float32Array.from(r));
+    const toF = (g: Grid) => g.map((r) => Float32Array.from(r));
     const n = config.gridImages;
     return {
       metrics: {

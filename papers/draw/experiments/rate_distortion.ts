@@ -8,7 +8,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Experiment, Json } from "../../../tasks/core/experiment.ts";
+import type { CellContext, CellSpec, Experiment } from "../../../tasks/core/experiment.ts";
 import type { LinePlotSpec } from "../../../tasks/core/figure.ts";
 import { j2kRoundTrip, jpegRoundTrip, psnr, ssimGrey, toBytes } from "../codecs.ts";
 import type { PriorVariant } from "../conv_draw.ts";
@@ -40,14 +40,24 @@ const profiles = {
   paper: { ...base.paper, rdImages: 10000, ...sweep },
 };
 
-/** One measured point: a method at one setting, averaged over the images. */
-interface RdRow {
+/** One measured point: a method at one setting, averaged over the images (metrics carry it). */
+type RdRow = {
   method: string;
   setting: number;
   bpdPayload: number;
   bpdTotal: number;
   psnr: number;
   ssim: number;
+};
+
+/** A cell: conv DRAW (one seed) or one codec's sweep. */
+interface RdParams {
+  method: "draw" | "jpeg" | "j2k";
+}
+
+/** Output of a cell: its method's points. */
+interface RdCell {
+  rows: RdRow[];
 }
 
 function meanOf(xs: number[]): number {
@@ -57,7 +67,7 @@ function meanOf(xs: number[]): number {
 async function drawRows(
   config: RdConfig,
   seed: number,
-  ctx: Parameters<Experiment["run"]>[1],
+  ctx: CellContext<RdParams>,
 ): Promise<RdRow[]> {
   const data = await loadDrawData("fashion_mnist");
   return await withTrainedModel("fashion_mnist", config, seed, ctx.progress, async (tm) => {
@@ -89,7 +99,8 @@ async function drawRows(
           const a = acc.get(key)!;
           orig.forEach((o, j) => {
             const dec = toBytes(v.subarray(j * D, (j + 1) * D));
-            a.r.push(kl[j].slice(1, 1 + k).reduce((s, b) => s + b, 0) / Math.LN2 / D);
+            const klOfImage = kl[j]!; // kl is [b, 1 + T]: one row per image of the batch
+            a.r.push(klOfImage.slice(1, 1 + k).reduce((s, b) => s + b, 0) / Math.LN2 / D);
             a.p.push(psnr(o, dec));
             a.s.push(ssimGrey(o, dec, 28, 28));
           });
@@ -163,35 +174,40 @@ export function interpolateAt(
 ): number | null {
   const s = [...points].sort((a, b) => a.rate - b.rate);
   for (let i = 0; i + 1 < s.length; i++) {
-    if (s[i].rate <= level && level <= s[i + 1].rate) {
-      const w = s[i + 1].rate === s[i].rate ? 0 : (level - s[i].rate) / (s[i + 1].rate - s[i].rate);
-      return s[i].value + w * (s[i + 1].value - s[i].value);
+    const a = s[i]!, b = s[i + 1]!;
+    if (a.rate <= level && level <= b.rate) {
+      const w = b.rate === a.rate ? 0 : (level - a.rate) / (b.rate - a.rate);
+      return a.value + w * (b.value - a.value);
     }
   }
   return null;
 }
 
-export const experiment: Experiment<RdConfig> = {
+export const experiment: Experiment<RdConfig, RdParams, RdCell> = {
   id: "rate_distortion",
   version: 2, // 2: the Fashion-MNIST model trained as the elbo experiments v2
   title: "Rate–distortion: conv DRAW vs JPEG and JPEG 2000 on 8-bit Fashion-MNIST",
   reproduces: "Lossy compression figure (conv DRAW vs JPEG / JPEG 2000 at 0.05–0.8 bits/dim)",
   profiles,
   seeds: { smoke: [1], default: [1], paper: [1] },
-  cells: (_c, seeds) => [
-    ...seeds.map((seed) => ({ id: `conv_draw/seed=${seed}`, seed, params: { method: "draw" } })),
+  cells: (_c, seeds): CellSpec<RdParams>[] => [
+    ...seeds.map((seed): CellSpec<RdParams> => ({
+      id: `conv_draw/seed=${seed}`,
+      seed,
+      params: { method: "draw" },
+    })),
     { id: "jpeg", params: { method: "jpeg" } },
     { id: "j2k", params: { method: "j2k" } },
   ],
   async run(config, ctx) {
-    const method = ctx.cell.params?.method;
+    const method = ctx.cell.params.method;
     const rows = method === "draw"
       ? await drawRows(config, ctx.cell.seed ?? 1, ctx)
-      : await codecRows(config, method === "jpeg" ? "jpeg" : "j2k");
-    return { rows } as unknown as Json;
+      : await codecRows(config, method);
+    return { rows };
   },
   summarize(config, cells) {
-    const rows = cells.flatMap((c) => (c.output as unknown as { rows: RdRow[] }).rows);
+    const rows = cells.flatMap((c) => c.output.rows);
     const lossy = rows.filter((r) => !r.method.includes("lossless"));
     const plotRows: (RdRow & { series: string; bytes: string; bpd: number })[] = [
       ...lossy.map((r) => ({
@@ -271,8 +287,8 @@ export const experiment: Experiment<RdConfig> = {
       metrics: {
         dataset: "fashion_mnist",
         rdImages: config.rdImages,
-        rows: rows as unknown as Json,
-        atLevels: atLevels as unknown as Json,
+        rows,
+        atLevels,
         drawLosslessBitsPerDim: lossless?.bpdPayload ?? null,
         drawFullRateBitsPerDim: full.bpdPayload,
         drawFullRatePsnr: full.psnr,
@@ -284,8 +300,8 @@ export const experiment: Experiment<RdConfig> = {
         // distortion minus JPEG's at the same payload rate (DRAW's full rate).
         psnrGainOverJpegAtDrawFullRateDb: gain(full.psnr, codecAt("JPEG", "psnr")),
         ssimGainOverJpegAtDrawFullRate: gain(full.ssim, codecAt("JPEG", "ssim")),
-        jpegFloor: codecFloor("JPEG") as unknown as Json,
-        j2kFloor: codecFloor("JPEG 2000") as unknown as Json,
+        jpegFloor: codecFloor("JPEG"),
+        j2kFloor: codecFloor("JPEG 2000"),
       },
       figures: figs,
       notes: [

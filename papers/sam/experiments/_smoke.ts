@@ -3,13 +3,21 @@
  * silent progress reporter, the way the harness does.
  * @module
  */
-import type { CellRecord, Config, Experiment, Summary } from "../../../tasks/core/experiment.ts";
+import type {
+  CellRecord,
+  Config,
+  Experiment,
+  Jsonable,
+  Summary,
+} from "../../../tasks/core/experiment.ts";
 
 /** Run every smoke cell of `e` and summarise. */
-export async function runSmoke<C extends Config>(e: Experiment<C>): Promise<Summary> {
+export async function runSmoke<C extends Config, P extends Jsonable<P>, O extends Jsonable<O>>(
+  e: Experiment<C, P, O>,
+): Promise<Summary> {
   const config = e.profiles.smoke as C;
   const backend = { name: "wasm", requested: "wasm", adapter: null, reason: "test" };
-  const records: CellRecord[] = [];
+  const records: CellRecord<O>[] = [];
   for (const cell of e.cells(config, e.seeds.smoke)) {
     const t0 = performance.now();
     const output = await e.run(config, {

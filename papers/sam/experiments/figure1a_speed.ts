@@ -12,6 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 import type {
   CellContext,
   CellRecord,
+  CellSpec,
   Config,
   Experiment,
   Json,
@@ -101,13 +102,49 @@ const smoke: SpeedConfig = {
   fullEagerLog2N: [6],
 };
 
-/** Output of one cell. */
-interface SpeedCell {
-  [k: string]: Json;
+/**
+ * A cell: one model of `config.models` at memory size N, or one of the SAM ANN studies
+ * (`sam_ann_full`, `sam_ann_full_eager`, `sam_ann_update_modes`).
+ */
+interface SpeedParams {
   model: string;
   N: number;
+}
+
+/** ANN timing of one index-update mode, per step (a type alias: metrics carry it as Json). */
+type ModeTiming = {
+  msPerStep: number;
+  insertMsPerStep: number;
+  relinkMsPerStep: number;
+  relinksPerStep: number;
+  searchMsPerStep: number;
+};
+
+/** Output of one cell; which optional fields are set depends on the cell's model. */
+interface SpeedCell {
+  model: string;
+  N: number;
+  /** Median wall ms per step; null when not run (`notRun` says why) or for update modes. */
   msPerStep: number | null;
   notRun: string | null;
+  /** Steps per timed sequence (every cell that ran). */
+  steps?: number;
+  /** SAM models: ms per step in the memory search; full index: the same, from the index timers. */
+  searchMsPerStep?: number;
+  /** SAM ANN: the index's insert / update / search ms per step. */
+  indexMsPerStep?: { insert: number; update: number; search: number };
+  /** SAM ANN and full index: recall@K of the ANN against the exact scan. */
+  recallAtK?: number;
+  /** SAM ANN: the queries that recall is over. */
+  recallQueries?: number;
+  /** Full index: seconds to build the index of N words. */
+  buildSeconds?: number;
+  /** Full index: ms and re-links per step of the index updates. */
+  relinkMsPerStep?: number;
+  relinksPerStep?: number;
+  /** Update modes: eager and deferred index updates on the same sequences. */
+  eager?: ModeTiming;
+  deferred?: ModeTiming;
 }
 
 function annTiming(m: SamModel) {
@@ -121,42 +158,39 @@ function annTiming(m: SamModel) {
 }
 
 /** Eager vs deferred index updates, same sequences, alternating passes in one process. */
-async function runUpdateModes(config: SpeedConfig, ctx: CellContext): Promise<Json> {
-  const N = ctx.cell.params!.N as number, T = config.updateSteps;
-  const models: Record<string, SamModel> = {};
-  for (const eager of [true, false]) {
-    models[eager ? "eager" : "deferred"] = await benchModel(
-      "sam_ann",
-      N,
-      config,
-      T,
-      new Rng(ctx.cell.seed ?? 1),
-      {
-        ann: { eager },
-      },
-    ) as SamModel;
-  }
+async function runUpdateModes(
+  config: SpeedConfig,
+  ctx: CellContext<SpeedParams>,
+): Promise<SpeedCell> {
+  const N = ctx.cell.params.N, T = config.updateSteps;
+  const MODES = ["eager", "deferred"] as const;
+  const build = async (eager: boolean) =>
+    await benchModel("sam_ann", N, config, T, new Rng(ctx.cell.seed ?? 1), {
+      ann: { eager },
+    }) as SamModel;
+  const models = { eager: await build(true), deferred: await build(false) };
   const ep = randomEpisode(new Rng(ctx.cell.seed ?? 1), T, config.batch);
-  const times: Record<string, number[]> = { eager: [], deferred: [] };
+  const times: Record<(typeof MODES)[number], number[]> = { eager: [], deferred: [] };
   for (let r = 0; r <= config.reps; r++) {
-    for (const [mode, m] of Object.entries(models)) {
+    for (const mode of MODES) {
       const t0 = performance.now();
-      tf.dispose(m.run(ep, true).grads!);
-      if (r > 0) times[mode]!.push((performance.now() - t0) / T);
+      tf.dispose(models[mode].run(ep, true).grads!);
+      if (r > 0) times[mode].push((performance.now() - t0) / T);
     }
     ctx.progress.update(r + 1, config.reps + 1, `update modes N=${N}`);
   }
-  const out: Record<string, Json> = {
+  const out: SpeedCell = {
     model: "sam_ann_update_modes",
     N,
     steps: T,
     msPerStep: null,
     notRun: null,
   };
-  for (const [mode, m] of Object.entries(models)) {
+  for (const mode of MODES) {
+    const m = models[mode];
     const t = annTiming(m), passes = config.reps + 1;
     out[mode] = {
-      msPerStep: medianOf(times[mode]!),
+      msPerStep: medianOf(times[mode]),
       insertMsPerStep: t.insertMs / passes / T,
       relinkMsPerStep: t.updateMs / passes / T,
       relinksPerStep: t.updates / passes / T,
@@ -168,9 +202,9 @@ async function runUpdateModes(config: SpeedConfig, ctx: CellContext): Promise<Js
 }
 
 /** SAM ANN on a full memory: N indexed words, graph kept (and re-synced) across sequences. */
-async function runFull(config: SpeedConfig, ctx: CellContext): Promise<Json> {
-  const N = ctx.cell.params!.N as number, T = config.sparseSteps;
-  const eager = ctx.cell.params!.model === "sam_ann_full_eager";
+async function runFull(config: SpeedConfig, ctx: CellContext<SpeedParams>): Promise<SpeedCell> {
+  const N = ctx.cell.params.N, T = config.sparseSteps;
+  const eager = ctx.cell.params.model === "sam_ann_full_eager";
   const rng = new Rng(ctx.cell.seed ?? 1);
   const m = await benchModel("sam_ann", N, config, T, rng, {
     persistent: true,
@@ -194,7 +228,7 @@ async function runFull(config: SpeedConfig, ctx: CellContext): Promise<Json> {
   const recall = m.recallProbe.hits / m.recallProbe.total;
   m.dispose();
   return {
-    model: ctx.cell.params!.model as string,
+    model: ctx.cell.params.model,
     N,
     msPerStep: medianOf(times),
     notRun: null,
@@ -207,12 +241,11 @@ async function runFull(config: SpeedConfig, ctx: CellContext): Promise<Json> {
   };
 }
 
-async function runCell(config: SpeedConfig, ctx: CellContext): Promise<Json> {
-  const model = ctx.cell.params!.model as string;
-  const N = ctx.cell.params!.N as number;
+async function runCell(config: SpeedConfig, ctx: CellContext<SpeedParams>): Promise<SpeedCell> {
+  const { model, N } = ctx.cell.params;
   if (model === "sam_ann_update_modes") return await runUpdateModes(config, ctx);
   if (model.startsWith("sam_ann_full")) return await runFull(config, ctx);
-  const name = model as ModelName;
+  const name = model as ModelName; // the other cells' models: config.models, model names
   const sparse = name.startsWith("sam");
   const T = sparse ? config.sparseSteps : config.denseSteps;
   const notRun = denseNotRun(name, N, config, T);
@@ -257,10 +290,8 @@ async function runCell(config: SpeedConfig, ctx: CellContext): Promise<Json> {
   return out;
 }
 
-function cellsOf(
-  config: SpeedConfig,
-): { id: string; seed: number; params: Record<string, Json> }[] {
-  const cells = [];
+function cellsOf(config: SpeedConfig): CellSpec<SpeedParams>[] {
+  const cells: CellSpec<SpeedParams>[] = [];
   for (const model of config.models) {
     for (const k of config.log2N) {
       cells.push({ id: `${model}/N=2^${k}`, seed: 1, params: { model, N: 2 ** k } });
@@ -292,21 +323,37 @@ function cellsOf(
   return cells;
 }
 
-function summarize(config: SpeedConfig, records: CellRecord[]) {
-  const cells = records.map((r) => r.output as SpeedCell);
-  const ran = cells.filter((c) => c.msPerStep !== null && !c.model.startsWith("sam_ann_full"));
+function summarize(config: SpeedConfig, records: CellRecord<SpeedCell>[]) {
+  const cells = records.map((r) => r.output);
+  const ran = cells.flatMap((c) =>
+    c.msPerStep === null || c.model.startsWith("sam_ann_full")
+      ? []
+      : [{ ...c, msPerStep: c.msPerStep }]
+  );
   const full = cells.filter((c) => c.model.startsWith("sam_ann_full"));
-  const rows = ran.map((c) => ({ model: c.model, N: c.N, msPerStep: c.msPerStep! }));
+  const rows = ran.map((c) => ({ model: c.model, N: c.N, msPerStep: c.msPerStep }));
   const at = (model: string, N: number) =>
     ran.find((c) => c.model === model && c.N === N)?.msPerStep ?? null;
   // The paper's headline is quoted at N = 1M; ours at N = 2^20 when that cell ran (else null).
   const N1M = 2 ** 20;
-  const ntmPts = ran.filter((c) => c.model === "ntm").map((c) => ({ N: c.N, y: c.msPerStep! }));
+  const ntmPts = ran.filter((c) => c.model === "ntm").map((c) => ({ N: c.N, y: c.msPerStep }));
   const maxDenseN = ntmPts.length ? Math.max(...ntmPts.map((p) => p.N)) : null;
   const annMax = at("sam_ann", N1M), linMax = at("sam_linear", N1M);
   const ntmAtMax = annMax !== null || linMax !== null ? extrapolateLinear(ntmPts, N1M) : null;
-  const recalls = ran.filter((c) => typeof c.recallAtK === "number");
-  const modes = cells.filter((c) => c.model === "sam_ann_update_modes");
+  const recalls = ran.flatMap((c) => {
+    if (c.recallAtK === undefined) return [];
+    if (c.recallQueries === undefined) {
+      throw new Error(`figure1a_speed: ${c.model} N=${c.N} has a recall but no query count`);
+    }
+    return [{ N: c.N, recall: c.recallAtK, queries: c.recallQueries }];
+  });
+  const modes = cells.flatMap((c) => {
+    if (c.model !== "sam_ann_update_modes") return [];
+    if (!c.eager || !c.deferred || c.steps === undefined) {
+      throw new Error(`figure1a_speed: update-modes cell N=${c.N} lacks its timings`);
+    }
+    return [{ N: c.N, steps: c.steps, eager: c.eager, deferred: c.deferred }];
+  });
   const metrics: Record<string, Json> = {
     rows,
     notRun: cells.filter((c) => c.notRun).map((c) => ({
@@ -326,39 +373,27 @@ function summarize(config: SpeedConfig, records: CellRecord[]) {
     speedupNtmOverSamAnnAt1MExtrapolated: ntmAtMax && annMax ? ntmAtMax / annMax : null,
     speedupNtmOverSamLinearAt1MExtrapolated: ntmAtMax && linMax ? ntmAtMax / linMax : null,
     speedupSamLinearOverAnnAt1M: annMax && linMax ? linMax / annMax : null,
-    recallAtK: recalls.map((c) => ({
-      N: c.N,
-      recall: c.recallAtK as number,
-      queries: c.recallQueries as number,
-    })),
+    recallAtK: recalls,
     recallAtKMean: recalls.length
-      ? recalls.reduce((s, c) => s + (c.recallAtK as number), 0) / recalls.length
+      ? recalls.reduce((s, c) => s + c.recall, 0) / recalls.length
       : null,
-    annIndexMsPerStep: cells.filter((c) => c.indexMsPerStep).map((c) => ({
-      model: c.model,
-      N: c.N,
-      ...(c.indexMsPerStep as Record<string, number>),
-    })),
+    annIndexMsPerStep: cells.flatMap((c) =>
+      c.indexMsPerStep ? [{ model: c.model, N: c.N, ...c.indexMsPerStep }] : []
+    ),
     annFullIndex: full.map((c) => ({
       mode: c.model === "sam_ann_full_eager" ? "eager" : "deferred",
       N: c.N,
-      msPerStep: c.msPerStep!,
-      recallAtK: c.recallAtK as number,
-      buildSeconds: c.buildSeconds as number,
-      relinksPerStep: c.relinksPerStep as number,
-      relinkMsPerStep: c.relinkMsPerStep as number,
-      searchMsPerStep: c.searchMsPerStep as number,
+      msPerStep: c.msPerStep,
+      recallAtK: c.recallAtK ?? null,
+      buildSeconds: c.buildSeconds ?? null,
+      relinksPerStep: c.relinksPerStep ?? null,
+      relinkMsPerStep: c.relinkMsPerStep ?? null,
+      searchMsPerStep: c.searchMsPerStep ?? null,
     })),
-    annUpdateModes: modes.map((c) => ({
-      N: c.N,
-      steps: c.steps,
-      eager: c.eager,
-      deferred: c.deferred,
-    })),
+    annUpdateModes: modes,
     annDeferredSpeedupOverEager: modes.map((c) => ({
       N: c.N,
-      ratio: (c.eager as { msPerStep: number }).msPerStep /
-        (c.deferred as { msPerStep: number }).msPerStep,
+      ratio: c.eager.msPerStep / c.deferred.msPerStep,
     })),
   };
   for (const r of rows) metrics[`msPerStep_${r.model}_N${r.N}`] = r.msPerStep;
@@ -369,7 +404,7 @@ function summarize(config: SpeedConfig, records: CellRecord[]) {
       ...full.map((c) => ({
         model: c.model,
         N: c.N,
-        msPerStep: c.msPerStep!,
+        msPerStep: c.msPerStep,
       })),
     ],
     x: { field: "N", title: "memory words N", log: true },
@@ -392,7 +427,7 @@ function summarize(config: SpeedConfig, records: CellRecord[]) {
 }
 
 /** Figure 1a speed benchmark. */
-export const experiment: Experiment<SpeedConfig> = {
+export const experiment: Experiment<SpeedConfig, SpeedParams, SpeedCell> = {
   id: "figure1a_speed",
   version: 2,
   title: "Speed: forward+backward time per step vs memory size",

@@ -61,17 +61,30 @@ const paper: MemoryConfig = {
 const defaults: MemoryConfig = { ...paper };
 const smoke: MemoryConfig = { ...paper, log2N: [4, 9], steps: 10, hidden: 16 };
 
-interface MemoryCell {
-  [k: string]: Json;
+/** A cell: one model of `config.models` at memory size N. */
+interface MemoryParams {
   model: string;
   N: number;
-  bytes: number | null;
-  notRun: string | null;
 }
 
-async function runCell(config: MemoryConfig, ctx: CellContext): Promise<Json> {
-  const model = ctx.cell.params!.model as ModelName;
-  const N = ctx.cell.params!.N as number;
+/** Output of one cell: peak bytes of one forward+backward sequence, or why it did not run. */
+interface MemoryCell {
+  model: string;
+  N: number;
+  /** tfBytes + hostBytes; null when not run. */
+  bytes: number | null;
+  notRun: string | null;
+  /** Peak TF.js bytes above the pre-pass level (cells that ran). */
+  tfBytes?: number;
+  /** SAM's host-side journal, selections and ANN graph (cells that ran). */
+  hostBytes?: number;
+  /** Bytes of the memory's initialisation, excluded from `bytes` (cells that ran). */
+  initBytes?: number;
+}
+
+async function runCell(config: MemoryConfig, ctx: CellContext<MemoryParams>): Promise<MemoryCell> {
+  const model = ctx.cell.params.model as ModelName; // config.models: a string[] of model names
+  const N = ctx.cell.params.N;
   const notRun = denseNotRun(model, N, config, config.steps);
   if (notRun) return { model, N, bytes: null, notRun } satisfies MemoryCell;
   const rng = new Rng(ctx.cell.seed ?? 1);
@@ -99,18 +112,18 @@ async function runCell(config: MemoryConfig, ctx: CellContext): Promise<Json> {
   } satisfies MemoryCell;
 }
 
-function summarize(config: MemoryConfig, records: CellRecord[]) {
-  const cells = records.map((r) => r.output as MemoryCell);
-  const ran = cells.filter((c) => c.bytes !== null);
-  const rows = ran.map((c) => ({ model: c.model, N: c.N, bytes: c.bytes! }));
+function summarize(config: MemoryConfig, records: CellRecord<MemoryCell>[]) {
+  const cells = records.map((r) => r.output);
+  const ran = cells.flatMap((c) => c.bytes === null ? [] : [{ ...c, bytes: c.bytes }]);
+  const rows = ran.map((c) => ({ model: c.model, N: c.N, bytes: c.bytes }));
   const at = (model: string, N: number) =>
     ran.find((c) => c.model === model && c.N === N)?.bytes ?? null;
   const Nr = 2 ** config.ratioLog2N;
-  const ntmPts = ran.filter((c) => c.model === "ntm").map((c) => ({ N: c.N, y: c.bytes! }));
+  const ntmPts = ran.filter((c) => c.model === "ntm").map((c) => ({ N: c.N, y: c.bytes }));
   const maxDenseN = ntmPts.length ? Math.max(...ntmPts.map((p) => p.N)) : null;
   const samAtNr = at("sam_ann", Nr) ?? at("sam_linear", Nr);
   const ntmAtNr = at("ntm", Nr) ?? (samAtNr !== null ? extrapolateLinear(ntmPts, Nr) : null);
-  const sam = ran.filter((c) => c.model.startsWith("sam")).map((c) => c.bytes!);
+  const sam = ran.filter((c) => c.model.startsWith("sam")).map((c) => c.bytes);
   const metrics: Record<string, Json> = {
     rows,
     notRun: cells.filter((c) => c.notRun).map((c) => ({
@@ -157,7 +170,7 @@ function summarize(config: MemoryConfig, records: CellRecord[]) {
 }
 
 /** Figure 1b memory benchmark. */
-export const experiment: Experiment<MemoryConfig> = {
+export const experiment: Experiment<MemoryConfig, MemoryParams, MemoryCell> = {
   id: "figure1b_memory",
   version: 1,
   title: "Memory: bytes of a 100-step sequence vs memory size",

@@ -131,8 +131,30 @@ function taskOf(config: LearningConfig, task: string) {
   throw new RangeError(`unknown task "${task}"`);
 }
 
-async function runCell(config: LearningConfig, ctx: CellContext): Promise<Json> {
-  const task = ctx.cell.params!.task as string, model = ctx.cell.params!.model as ModelName;
+/** A cell: one model trained on one task (with the cell's seed). */
+interface LearningParams {
+  task: string;
+  model: string;
+}
+
+/** Output of one cell: the learning curve (mean bits per window of episodes). */
+interface LearningCell {
+  task: string;
+  model: string;
+  seed: number;
+  curve: { episode: number; bits: number }[];
+  /** Bits of the first and last curve point; null when the run is shorter than one window. */
+  firstBits: number | null;
+  finalBits: number | null;
+  msPerEpisode: number;
+}
+
+async function runCell(
+  config: LearningConfig,
+  ctx: CellContext<LearningParams>,
+): Promise<LearningCell> {
+  const task = ctx.cell.params.task;
+  const model = ctx.cell.params.model as ModelName; // config.models: a string[] of model names
   const seed = ctx.cell.seed!;
   const t = taskOf(config, task);
   const m = await createModel(model, {
@@ -172,18 +194,8 @@ async function runCell(config: LearningConfig, ctx: CellContext): Promise<Json> 
   };
 }
 
-interface LearningCell {
-  task: string;
-  model: string;
-  seed: number;
-  curve: { episode: number; bits: number }[];
-  firstBits: number;
-  finalBits: number;
-  msPerEpisode: number;
-}
-
-function summarize(config: LearningConfig, records: CellRecord[]) {
-  const cells = records.map((r) => r.output as unknown as LearningCell);
+function summarize(config: LearningConfig, records: CellRecord<LearningCell>[]) {
+  const cells = records.map((r) => r.output);
   const metrics: Record<string, Json> = {};
   const figures = [];
   const rows: Json[] = [];
@@ -192,8 +204,13 @@ function summarize(config: LearningConfig, records: CellRecord[]) {
     for (const model of config.models) {
       const runs = cells.filter((c) => c.task === task && c.model === model);
       if (runs.length === 0) continue;
-      const st = seedStat(runs.map((c) => c.finalBits));
-      metrics[`${task}_${model}_finalBits`] = st as unknown as Json;
+      const st = seedStat(runs.map((c) => {
+        if (c.finalBits === null) {
+          throw new Error(`figure2_learning: ${task}/${model} ran fewer episodes than curveWindow`);
+        }
+        return c.finalBits;
+      }));
+      metrics[`${task}_${model}_finalBits`] = st;
       metrics[`${task}_${model}_msPerEpisode`] = runs.reduce((s, c) => s + c.msPerEpisode, 0) /
         runs.length;
       const points = runs[0]!.curve.map((p) => p.episode);
@@ -232,7 +249,7 @@ function summarize(config: LearningConfig, records: CellRecord[]) {
 }
 
 /** Figure 2 learning curves. */
-export const experiment: Experiment<LearningConfig> = {
+export const experiment: Experiment<LearningConfig, LearningParams, LearningCell> = {
   id: "figure2_learning",
   version: 1,
   title: "Learning curves on copy, associative recall and priority sort",
