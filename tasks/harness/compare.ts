@@ -182,7 +182,13 @@ export function compareRecord(
     };
   }
   const ours = result ? metricValue(result, record.metric) : null;
-  if (!ours || !result) return { ...base, outcome: "not run", verdict: "not run at this profile" };
+  if (!ours || !result) {
+    // A run that could not produce the metric says why when the record knows.
+    const why = result && record.knownGap
+      ? `: ${renderTemplate(record.knownGap, result).text}`
+      : "";
+    return { ...base, outcome: "not run", verdict: `not run at this profile${why}` };
+  }
   const ratio = record.value !== 0 ? ours.mean / record.value : null;
   const row = { record, profile, ours, ratio, difference: ours.mean - record.value };
   const done = (outcome: Outcome, verdict: string): ComparisonRow => ({ ...row, outcome, verdict });

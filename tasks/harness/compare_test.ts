@@ -34,6 +34,10 @@ Deno.test("compareRecord() gives the point verdicts in the metric's direction", 
   assert.equal(v({ other: 1 }).verdict, "not run at this profile");
   assert.equal(compareRecord(REC, "paper", null).verdict, "not run at this profile");
   assert.equal(
+    v({ other: 1 }, { knownGap: "does not fit the heap" }).verdict,
+    "not run at this profile: does not fit the heap",
+  );
+  assert.equal(
     v({ nll: 1 }, { publishedOnly: "no CIFAR offline" }).verdict,
     "published only: no CIFAR offline",
   );
