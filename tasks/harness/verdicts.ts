@@ -71,12 +71,18 @@ export function testsRecord(claim: Claim, r: PublishedRecord): boolean {
   );
 }
 
-function rowName(row: ComparisonRow): string {
-  return row.record.label ?? `${row.record.experiment}.${row.record.metric}`;
+/** A row's short name: its metric, with the label where several rows share the metric. */
+function rowNamer(rows: readonly ComparisonRow[]): (row: ComparisonRow) => string {
+  const count = new Map<string, number>();
+  for (const r of rows) count.set(r.record.metric, (count.get(r.record.metric) ?? 0) + 1);
+  return (row) =>
+    (count.get(row.record.metric) ?? 0) > 1 && row.record.label
+      ? `${row.record.metric} (${row.record.label})`
+      : row.record.metric;
 }
 
 /** Rows as "name, name: verdict; …", rows that share a verdict named together. */
-function grouped(rows: readonly ComparisonRow[]): string {
+function grouped(rows: readonly ComparisonRow[], rowName: (r: ComparisonRow) => string): string {
   const by = new Map<string, string[]>();
   for (const r of rows) by.set(r.verdict, [...(by.get(r.verdict) ?? []), rowName(r)]);
   return [...by].map(([verdict, names]) => `${names.join(", ")}: ${verdict}`).join("; ");
@@ -105,10 +111,11 @@ export function claimVerdict(
   if (ran.length === 0) return { outcome: "not run", verdict: "not run at this profile" };
   const pass = ran.filter((r) => PASSING.has(r.outcome));
   const rest = deciding.filter((r) => !PASSING.has(r.outcome));
-  const others = grouped(rest);
+  const rowName = rowNamer(rows);
+  const others = grouped(rest, rowName);
   if (pass.length === ran.length && rest.length === 0) {
     return claim.scope
-      ? { outcome: "partly", verdict: `partly: only ${claim.scope} is tested, and reproduced` }
+      ? { outcome: "partly", verdict: `partly: reproduced for ${claim.scope} only` }
       : { outcome: "reproduced", verdict: "reproduced" };
   }
   if (pass.length > 0) {
