@@ -97,7 +97,12 @@ export async function checkMain(args: string[], registry: readonly Paper[]): Pro
       [...(await loadResults(parsed.committed, paper)).get(parsed.profile) ?? []]
         .filter(([id]) => after?.has(id)),
     );
-    const d = paperDrift(paper, parsed.profile, before, after);
+    const all = paperDrift(paper, parsed.profile, before, after);
+    const rerun = (e: string) => after?.has(e) ?? false;
+    const d = {
+      rows: all.rows.filter((r) => rerun(r.record.experiment)),
+      claims: all.claims.filter((c) => c.experiments.some(rerun)),
+    };
     console.log(`\n${paper.id} — profile ${parsed.profile}: ${parsed.committed} vs ${fresh}\n`);
     console.log(driftTable(d));
     changed += d.rows.filter((r) => r.changed).length + d.claims.filter((c) => c.changed).length;

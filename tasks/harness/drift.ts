@@ -26,6 +26,8 @@ export interface DriftRow {
 /** One claim's drift. */
 export interface ClaimDrift {
   id: string;
+  /** Experiments whose results the claim's verdict reads. */
+  experiments: string[];
   committed: string;
   fresh: string;
   changed: boolean;
@@ -72,6 +74,7 @@ export function paperDrift(
     const f = after.claims[i]!;
     return {
       id: c.claim.id,
+      experiments: [...new Set(c.claim.tests.map((t) => t.experiment))],
       committed: c.outcome,
       fresh: f.outcome,
       changed: c.outcome !== f.outcome,
