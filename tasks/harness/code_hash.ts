@@ -5,7 +5,8 @@
  * The files are the experiment module `papers/<paper>/experiments/<id>.ts` and everything it
  * reaches through relative imports (`import`/`export … from`, `import("…")`, JSON imports, and
  * `new URL("…", import.meta.url)` such as Web Worker scripts): its paper's modules, the
- * datasets it reads (whose modules pin the data files' sha256), the engine and core. npm
+ * datasets it reads (whose modules pin the data files' sha256) and core; plus the engine
+ * (`tasks/engine/mod.ts` and what it reaches), which the runner installs for every run. npm
  * packages are pinned by `deno.lock` and recorded in provenance, so they are not hashed.
  * @module
  */
@@ -40,10 +41,14 @@ function resolve(fromRel: string, spec: string): string {
   return parts.join("/");
 }
 
-/** Repo-relative paths of `entry` and every local file it reaches, sorted. */
-export async function sourceClosure(entry: string, root = REPO_ROOT): Promise<string[]> {
+/** Repo-relative paths of the entries and every local file they reach, sorted. */
+export async function sourceClosure(
+  entries: string | readonly string[],
+  root = REPO_ROOT,
+): Promise<string[]> {
   const seen = new Set<string>();
-  const queue = [entry];
+  const queue = typeof entries === "string" ? [entries] : [...entries];
+  const entry = queue.join(", ");
   while (queue.length) {
     const rel = queue.pop()!;
     if (seen.has(rel)) continue;
@@ -81,6 +86,12 @@ export function experimentEntry(paper: string, experiment: string): string {
   return `papers/${paper}/experiments/${experiment}.ts`;
 }
 
+/**
+ * The engine the runner installs before any experiment runs (kernels, gradients, backend
+ * choice): part of every experiment's code even when the experiment imports TF.js directly.
+ */
+export const ENGINE_ENTRY = "tasks/engine/mod.ts";
+
 /** The code hash of an experiment now, or null when it has no module in this repo (fixtures). */
 export async function experimentCodeHash(
   paper: string,
@@ -93,7 +104,12 @@ export async function experimentCodeHash(
   } catch {
     return null;
   }
-  return hashFiles(await sourceClosure(entry, root), root);
+  let engine: string[] = [];
+  try {
+    await Deno.stat(`${root}${ENGINE_ENTRY}`);
+    engine = [ENGINE_ENTRY];
+  } catch { /* a tree without the engine (tests) */ }
+  return hashFiles(await sourceClosure([entry, ...engine], root), root);
 }
 
 /** Whether a result was written by the current code, and if not, what changed. */

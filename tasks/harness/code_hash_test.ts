@@ -86,4 +86,6 @@ Deno.test("the closure of a real experiment covers what deno info reports", asyn
   assert.ok(local.length > 5, "deno info lists the graph");
   assert.deepEqual(local.filter((p) => !mine.has(p)), []);
   assert.ok(mine.has("papers/draw/replica_worker.ts"), "the Web Worker script is hashed too");
+  const h = (await experimentCodeHash("bptt", "cost_curves"))!;
+  assert.ok("tasks/engine/install.ts" in h.files, "the engine is part of every experiment's code");
 });
