@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { PAPERS } from "../mod.ts";
 import { PROFILES, RESULT_SCHEMA, type ResultFile } from "../tasks/core/experiment.ts";
 import { stableJson } from "../tasks/core/json.ts";
+import { experimentCodeHash, staleness } from "../tasks/harness/code_hash.ts";
+import { renderTemplate } from "../tasks/harness/template.ts";
 import { listFiles } from "./_cli.ts";
 
 const RESULTS = new URL("../results/", import.meta.url).pathname;
@@ -47,6 +49,11 @@ export function validateResult(rel: string, text: string): string[] {
     problems.push("provenance.dirty/wallSeconds");
   }
   if (typeof p?.backend?.name !== "string") problems.push("provenance.backend");
+  if (
+    r.code !== undefined &&
+    (!/^[0-9a-f]{16}$/.test(r.code.hash) || typeof r.code.files !== "object" ||
+      !Object.values(r.code.files).every((h) => /^[0-9a-f]{16}$/.test(h)))
+  ) problems.push("code hash");
   for (const f of r.figures) {
     for (const file of [f.svg, f.png]) {
       if (file && !listFiles(`${RESULTS}${paperId}`).includes(file)) {
@@ -112,4 +119,63 @@ Deno.test("committed engine bench files have one complete row per case and backe
       `${f}: stable form`,
     );
   }
+});
+
+function committed(paperId: string, experiment: string): ResultFile | null {
+  const paper = PAPERS.find((p) => p.id === paperId)!;
+  const exp = paper.experiments.find((e) => e.id === experiment)!;
+  try {
+    const text = Deno.readTextFileSync(
+      `${RESULTS}${paperId}/${exp.id}.default.v${exp.version}.json`,
+    );
+    return JSON.parse(text) as ResultFile;
+  } catch {
+    return null;
+  }
+}
+
+Deno.test("every known-gap and evidence template names fields the committed results have", () => {
+  const problems: string[] = [];
+  for (const p of PAPERS) {
+    for (const r of p.published.records) {
+      const res = r.knownGap ? committed(p.id, r.experiment) : null;
+      if (!res) continue;
+      const { missing } = renderTemplate(r.knownGap!, res);
+      if (missing.length) {
+        problems.push(`${p.id}/${r.experiment}/${r.metric}: ${missing.join(", ")}`);
+      }
+    }
+    const all = Object.fromEntries(
+      p.experiments.map((e) => [e.id, committed(p.id, e.id)]).filter(([, r]) => r !== null),
+    );
+    for (const c of p.published.claims ?? []) {
+      for (const t of c.evidence ?? []) {
+        const { missing } = renderTemplate(t, all);
+        if (missing.length) problems.push(`${p.id} claim ${c.id}: ${missing.join(", ")}`);
+      }
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
+Deno.test("committed results whose code changed since are reported as stale (not a failure)", async () => {
+  const stale: string[] = [];
+  for (const rel of resultFiles()) {
+    const r = JSON.parse(Deno.readTextFileSync(`${RESULTS}${rel}`)) as ResultFile;
+    const s = staleness(r, await experimentCodeHash(r.paper, r.experiment));
+    if (s.stale) stale.push(`${rel}: ${s.reason}`);
+  }
+  // Reported, not failed: committed results are rerun from a clean checkout at the end.
+  if (stale.length) {
+    console.warn(`${stale.length} stale committed result(s):\n  ${stale.join("\n  ")}`);
+  }
+  // The check itself must be able to see a change: a recorded hash that differs is stale.
+  const rel = resultFiles()[0];
+  if (!rel) return;
+  const r = JSON.parse(Deno.readTextFileSync(`${RESULTS}${rel}`)) as ResultFile;
+  const now = await experimentCodeHash(r.paper, r.experiment);
+  assert.ok(now, `${rel}: its experiment module has a code hash`);
+  assert.equal(staleness({ ...r, code: now }, now).stale, false);
+  const old = { hash: "0".repeat(16), files: { ...now.files, "gone.ts": "0".repeat(16) } };
+  assert.equal(staleness({ ...r, code: old }, now).stale, true);
 });

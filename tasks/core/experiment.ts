@@ -196,6 +196,33 @@ export interface Paper {
 /** Direction of a metric: which way is better. `none` = should match. */
 export type Direction = "higher" | "lower" | "none";
 
+/**
+ * What a published number is, which decides what verdict it can get:
+ * - `paper-measured`: a number the paper reports from its own runs (text or table);
+ * - `read-off-plot`: a number read off one of the paper's figures (±30% or so);
+ * - `hardware-bound`: an absolute time or size that depends on the paper's machine: shown for
+ *   context, never given a pass/fail verdict;
+ * - `computed-from-model`: a number computed from the paper's model by an independent
+ *   implementation (not printed in the paper);
+ * - `project-target`: a target this project set itself; reported in its own section and never
+ *   counted as a reproduction.
+ */
+export type RecordKind =
+  | "paper-measured"
+  | "read-off-plot"
+  | "hardware-bound"
+  | "computed-from-model"
+  | "project-target";
+
+/** All record kinds. */
+export const RECORD_KINDS: readonly RecordKind[] = [
+  "paper-measured",
+  "read-off-plot",
+  "hardware-bound",
+  "computed-from-model",
+  "project-target",
+];
+
 /** One published number with provenance. */
 export interface PublishedRecord {
   experiment: string;
@@ -208,20 +235,80 @@ export interface PublishedRecord {
   source: string;
   /** Trust tag from the notes: `[text]`, `[fig≈]`, `[recalled]`, `[derived]`, ... */
   tag: string;
+  /** What the number is; decides which verdicts it can get (see {@link RecordKind}). */
+  kind: RecordKind;
   /** Allowed deviation for "within tolerance". */
   tolerance: { rel?: number; abs?: number };
+  /**
+   * True when ours being better than published beyond the tolerance counts as reproduced (the
+   * claim is a bound: "at most 7.8 MiB", "one third more time at most"). Otherwise a better
+   * value is shown as "better than published" and not counted.
+   */
+  betterIsPass?: boolean;
+  /**
+   * True for a timing ratio that a single measurement cannot decide on a shared machine: the
+   * metric must be an interval (`{median, lo, hi, rounds, level}`), else the verdict is
+   * "inconclusive (noise)".
+   */
+  needsInterval?: boolean;
   /** What the number is, in words (shown in the report). */
   label?: string;
-  /** Set when we knowingly cannot match it; shown as "known gap". */
+  /**
+   * Set when we knowingly cannot match it; shown as "known gap". A template: `{config.steps}`,
+   * `{metrics.params}`, `{metrics.rows[method=bptt].peakBytes}` are filled in from the result
+   * file, so the reason quotes the run it explains.
+   */
   knownGap?: string;
   /** True when only published (no data/hardware to run it here). */
   publishedOnly?: string;
 }
 
+/** A reference from a claim to the published records (and so the result rows) that test it. */
+export interface ClaimTest {
+  experiment: string;
+  metric: string;
+  /** Picks one record when several share the metric (e.g. one per published model). */
+  label?: string;
+}
+
+/** One of the paper's own claims, quoted, with what tests it. */
+export interface Claim {
+  /** Short stable id, e.g. `"speed-1000x"`. */
+  id: string;
+  /** The claim in a few words. */
+  claim: string;
+  /** The paper's words. */
+  quote: string;
+  /** Where the quote is: `"abstract"`, `"§4.1"`, ... */
+  source: string;
+  /** Trust tag of the quote (as in the paper notes). */
+  tag: string;
+  /** Records whose rows test the claim; empty when nothing here tests it. */
+  tests: ClaimTest[];
+  /** Which part of the claim the tests cover, when they cover only a part. */
+  scope?: string;
+  /** Measured context shown beside the verdict: templates over `<experiment>.config.x` etc. */
+  evidence?: string[];
+  /** Set when no experiment here tests it yet: the verdict is "not run: <this>". */
+  notRun?: string;
+  /** Set when it cannot be tested here: the verdict is "cannot run here: <this>". */
+  cannotRun?: string;
+}
+
 /** `papers/<id>/published.json`. */
 export interface PublishedFile {
   paper: string;
+  /** The paper's own claims, each linked to the records that test it. */
+  claims?: Claim[];
   records: PublishedRecord[];
+}
+
+/** Hash of the source files an experiment runs, recorded in its result file. */
+export interface CodeHash {
+  /** sha256 over the sorted (path, file hash) list. */
+  hash: string;
+  /** Repo-relative path → first 16 hex digits of the file's sha256. */
+  files: Record<string, string>;
 }
 
 /** Current result file schema version. */
@@ -244,6 +331,8 @@ export interface ResultFile {
   figures: FigureRef[];
   notes: string[];
   provenance: Provenance;
+  /** Hash of the experiment's source files when it ran (absent in files written before). */
+  code?: CodeHash;
 }
 
 /** A written figure, as listed in a result file. */

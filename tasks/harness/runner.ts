@@ -32,6 +32,7 @@ import { cellFileName, figurePath, partialDir, resultPath, shardPath } from "./p
 import { CellProgress, type ProgressSink } from "./progress.ts";
 import { gitState, provenance } from "./provenance.ts";
 import { linePlot, svgToPng } from "./plot.ts";
+import { experimentCodeHash } from "./code_hash.ts";
 
 /** Everything one experiment run needs (typed as the experiment's config, cells and outputs). */
 export interface RunRequest<
@@ -280,8 +281,15 @@ export async function finishResult<C extends Config, P extends Jsonable<P>, O ex
     figures,
     notes: summary.notes ?? [],
     provenance: req.provenance,
+    ...await codeHashField(paper, exp.id),
   };
   const path = resultPath(out, paper, exp.id, profile, exp.version);
   await writeJsonAtomic(path, result);
   return path;
+}
+
+/** The `code` field of a result: the hash of the experiment's sources (none for fixtures). */
+async function codeHashField(paper: string, experiment: string): Promise<Pick<ResultFile, "code">> {
+  const code = await experimentCodeHash(paper, experiment);
+  return code ? { code } : {};
 }
