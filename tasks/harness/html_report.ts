@@ -1,39 +1,85 @@
 /**
  * Writes the static report pages: `<out>/index.html` (every paper, its verdict counts, links)
- * and `<out>/<paper>/index.html` (the claims table, the comparison rows with filters by verdict,
- * each experiment's figures, notes, provenance and result file). One HTML file per page with
- * inline CSS and a little inline JS; nothing is fetched from the network and nothing is built.
+ * and `<out>/<paper>/index.html` (per profile: the claims table, the comparison rows and the
+ * project targets, each with filters by verdict, then each experiment's figures, notes,
+ * provenance and result file). One HTML file per page with inline CSS and a little inline JS;
+ * nothing is fetched from the network and nothing is built.
  *
- * The page is rendered from plain data ({@link PaperPageData}): {@link paperPageData} builds it
- * from the comparison rows of `compare.ts`; claims with verdicts slot in through its `claims`
- * argument (null: the paper has no claims list yet, and the page says so).
+ * The page renders from data: a {@link PaperInput} (claims with verdicts, rows, targets,
+ * staleness per profile) and the result files. {@link loadRowsOnly} builds it from the
+ * comparison rows of `compare.ts` with no claims; a loader that returns the claims with their
+ * verdicts (whose shape {@link ClaimInput} matches) slots in through `writeHtmlReport`'s `load`.
  * @module
  */
-import type { Paper, ProfileName, ResultFile } from "../core/experiment.ts";
+import type { Paper, ProfileName, PublishedRecord, ResultFile } from "../core/experiment.ts";
 import { writeAtomic } from "../core/json.ts";
 import type { ComparisonRow } from "./compare.ts";
 import { comparisonRows, fmt, loadResults } from "./report.ts";
 import { resultStem } from "./paths.ts";
 
-/** One claim of a paper with its verdict, as the claims table shows it. */
-export interface ClaimView {
-  /** Stable id, unique within the paper (used as the row's anchor). */
-  id: string;
-  /** The claim, quoted from the paper. */
-  claim: string;
-  /** Where it is said, e.g. "abstract" or "§4.1". */
-  source: string;
-  /** One verdict, e.g. "reproduced", "partly: …", "extrapolated only". */
+/**
+ * A claim with its verdict, as the page takes it. Structurally a subset of the claims-with-
+ * verdicts rows (`claim` quoted with its source, one verdict, the rows that test it, evidence
+ * lines), so those can be passed as they are.
+ */
+export interface ClaimInput {
+  claim: { id: string; claim: string; quote?: string; source: string };
   verdict: string;
-  /** What the verdict rests on, in words. */
-  detail?: string;
-  /** Ids of the rows ({@link RowView.id}) that test it. */
-  rowIds: string[];
+  /** The comparison rows of the records that test the claim. */
+  rows: readonly ComparisonRow[];
+  evidence?: readonly string[];
+}
+
+/** One profile's claims, rows and staleness, as the page takes them. */
+export interface ProfileInput {
+  profile: ProfileName;
+  /** null or absent: no claims list yet for this paper. */
+  claims?: readonly ClaimInput[] | null;
+  rows: readonly ComparisonRow[];
+  /** Rows of project targets: shown apart, never a reproduction. */
+  targets?: readonly ComparisonRow[];
+  /** Per experiment id: whether its result was produced by other code than the current. */
+  stale?: Readonly<Record<string, { stale: boolean; reason: string | null }>>;
+}
+
+/** Everything the page shows about a paper except the result files themselves. */
+export interface PaperInput {
+  paper: { id: string; title: string; arxiv: string };
+  profiles: readonly ProfileInput[];
+}
+
+/** The page's input built from the comparison rows alone (no claims list). */
+export function rowsOnlyInput(
+  paper: Paper,
+  results: Map<ProfileName, Map<string, ResultFile>>,
+): PaperInput {
+  const profiles: ProfileName[] = [...results.keys()];
+  if (profiles.length === 0) profiles.push("default");
+  return {
+    paper: { id: paper.id, title: paper.title, arxiv: paper.arxiv },
+    profiles: profiles.map((profile) => ({
+      profile,
+      claims: null,
+      rows: comparisonRows(paper, profile, results.get(profile)),
+    })),
+  };
+}
+
+/** One claim, as text. */
+export interface ClaimView {
+  id: string;
+  claim: string;
+  quote: string;
+  source: string;
+  verdict: string;
+  evidence: string[];
+  /** The rows that test it: their ids ({@link RowView.id}) and what they measure. */
+  rows: { id: string; label: string }[];
 }
 
 /** One comparison row, as text. */
 export interface RowView {
-  /** `<profile>/<experiment>/<metric>` (with `#k` when a metric has several records). */
+  /** `<profile>/<experiment>.<metric>` (with `~k` when a metric has several records). */
   id: string;
   experiment: string;
   metric: string;
@@ -61,6 +107,8 @@ export interface ExperimentView {
   reproduces: string;
   /** Result file name relative to the paper's page, or null when not run at this profile. */
   resultFile: string | null;
+  /** Why the result is stale, or null. */
+  stale: string | null;
   /** Provenance as label/value pairs. */
   provenance: [string, string][];
   /** "samples X: done of planned" lines for truncated runs. */
@@ -69,10 +117,13 @@ export interface ExperimentView {
   figures: FigureView[];
 }
 
-/** One profile's rows and experiments. */
+/** One profile's claims, rows and experiments. */
 export interface ProfileView {
   profile: ProfileName;
+  /** null: no claims list yet for this paper. */
+  claims: ClaimView[] | null;
   rows: RowView[];
+  targets: RowView[];
   experiments: ExperimentView[];
 }
 
@@ -81,8 +132,6 @@ export interface PaperPageData {
   id: string;
   title: string;
   arxiv: string;
-  /** null: no claims list yet for this paper. */
-  claims: ClaimView[] | null;
   profiles: ProfileView[];
 }
 
@@ -109,16 +158,45 @@ function oursText(row: ComparisonRow): string {
   return fmt(row.ours.mean) + s;
 }
 
-/** Row views of comparison rows, with ids unique within the profile. */
-export function rowViews(rows: ComparisonRow[]): RowView[] {
+type RecordKey = Pick<PublishedRecord, "experiment" | "metric" | "label">;
+
+function sameRecord(a: RecordKey, b: RecordKey): boolean {
+  return a.experiment === b.experiment && a.metric === b.metric && a.label === b.label;
+}
+
+/**
+ * Row ids of a paper's records at a profile: `<profile>/<experiment>.<metric>`, with `~k` for
+ * the k-th record of a metric that has several; they depend only on the published records.
+ */
+export function rowIds(
+  records: readonly PublishedRecord[],
+  profile: ProfileName,
+): (r: RecordKey) => string {
+  const ids = new Map<PublishedRecord, string>();
   const seen = new Map<string, number>();
+  for (const r of records) {
+    const base = `${profile}/${r.experiment}.${r.metric}`;
+    const k = (seen.get(base) ?? 0) + 1;
+    seen.set(base, k);
+    ids.set(r, k === 1 ? base : `${base}~${k}`);
+  }
+  return (r) => {
+    const hit = ids.get(r as PublishedRecord) ??
+      [...ids].find(([rec]) => sameRecord(rec, r))?.[1];
+    if (hit === undefined) throw new Error(`no published record ${r.experiment}.${r.metric}`);
+    return hit;
+  };
+}
+
+/** Row views of comparison rows. */
+export function rowViews(
+  rows: readonly ComparisonRow[],
+  idOf: (r: RecordKey) => string,
+): RowView[] {
   return rows.map((row) => {
     const r = row.record;
-    const base = `${row.profile}/${r.experiment}/${r.metric}`;
-    const k = seen.get(base) ?? 0;
-    seen.set(base, k + 1);
     return {
-      id: k === 0 ? base : `${base}#${k + 1}`,
+      id: idOf(r),
       experiment: r.experiment,
       metric: r.label ? `${r.metric} (${r.label})` : r.metric,
       direction: arrow(r.direction),
@@ -149,56 +227,77 @@ function provenanceView(res: ResultFile): [string, string][] {
   ];
 }
 
-/** Build a paper's page data from its result files (and, when given, its claims). */
+function experimentView(
+  exp: Paper["experiments"][number],
+  profile: ProfileName,
+  res: ResultFile | undefined,
+  stale: ProfileInput["stale"],
+): ExperimentView {
+  const base = { id: exp.id, title: exp.title, reproduces: exp.reproduces };
+  if (!res) {
+    return {
+      ...base,
+      resultFile: null,
+      stale: null,
+      provenance: [],
+      truncated: [],
+      notes: [],
+      figures: [],
+    };
+  }
+  const st = stale?.[exp.id];
+  return {
+    ...base,
+    resultFile: `${resultStem(res.experiment, profile, res.experimentVersion)}.json`,
+    stale: st?.stale ? st.reason ?? "stale" : null,
+    provenance: provenanceView(res),
+    truncated: Object.entries(res.samples)
+      .filter(([name, sm]) => name !== "cells" && sm.done < sm.planned)
+      .map(([name, sm]) => `${name}: ${sm.done} of ${sm.planned} planned`),
+    notes: res.notes,
+    figures: res.figures.flatMap((f): FigureView[] => {
+      const src = f.svg ?? f.png;
+      if (!src) return [];
+      const alternates = [f.svg, f.png].filter((x): x is string => !!x && x !== src);
+      return [{ caption: f.caption, src, alternates }];
+    }),
+  };
+}
+
+/** Build a paper's page data from its input (claims, rows, staleness) and its result files. */
 export function paperPageData(
   paper: Paper,
+  input: PaperInput,
   results: Map<ProfileName, Map<string, ResultFile>>,
-  claims: ClaimView[] | null = null,
 ): PaperPageData {
-  const profiles: ProfileName[] = [...results.keys()];
-  if (profiles.length === 0) profiles.push("default");
   return {
-    id: paper.id,
-    title: paper.title,
-    arxiv: paper.arxiv,
-    claims,
-    profiles: profiles.map((profile) => {
-      const byExp = results.get(profile);
+    id: input.paper.id,
+    title: input.paper.title,
+    arxiv: input.paper.arxiv,
+    profiles: input.profiles.map((pi): ProfileView => {
+      const idOf = rowIds(paper.published.records, pi.profile);
+      const byExp = results.get(pi.profile);
       return {
-        profile,
-        rows: rowViews(comparisonRows(paper, profile, byExp)),
-        experiments: paper.experiments.map((exp): ExperimentView => {
-          const res = byExp?.get(exp.id);
-          if (!res) {
-            return {
-              id: exp.id,
-              title: exp.title,
-              reproduces: exp.reproduces,
-              resultFile: null,
-              provenance: [],
-              truncated: [],
-              notes: [],
-              figures: [],
-            };
-          }
-          return {
-            id: exp.id,
-            title: exp.title,
-            reproduces: exp.reproduces,
-            resultFile: `${resultStem(res.experiment, profile, res.experimentVersion)}.json`,
-            provenance: provenanceView(res),
-            truncated: Object.entries(res.samples)
-              .filter(([name, sm]) => name !== "cells" && sm.done < sm.planned)
-              .map(([name, sm]) => `${name}: ${sm.done} of ${sm.planned} planned`),
-            notes: res.notes,
-            figures: res.figures.flatMap((f): FigureView[] => {
-              const src = f.svg ?? f.png;
-              if (!src) return [];
-              const alternates = [f.svg, f.png].filter((x): x is string => !!x && x !== src);
-              return [{ caption: f.caption, src, alternates }];
-            }),
-          };
-        }),
+        profile: pi.profile,
+        claims: pi.claims
+          ? pi.claims.map((c) => ({
+            id: c.claim.id,
+            claim: c.claim.claim,
+            quote: c.claim.quote ?? "",
+            source: c.claim.source,
+            verdict: c.verdict,
+            evidence: [...(c.evidence ?? [])],
+            rows: c.rows.map((r) => ({
+              id: idOf(r.record),
+              label: `${r.record.experiment}: ${r.record.label ?? r.record.metric}`,
+            })),
+          }))
+          : null,
+        rows: rowViews(pi.rows, idOf),
+        targets: rowViews(pi.targets ?? [], idOf),
+        experiments: paper.experiments.map((exp) =>
+          experimentView(exp, pi.profile, byExp?.get(exp.id), pi.stale)
+        ),
       };
     }),
   };
@@ -230,7 +329,9 @@ figure { margin: 0; max-width: 100%; } figure img { max-width: min(100%, 640px);
 figcaption { font-size: 13px; color: var(--muted); max-width: 640px; }
 dl.prov { display: grid; grid-template-columns: max-content 1fr; gap: .1em 1em; font-size: 13px; }
 dl.prov dt { color: var(--muted); } dl.prov dd { margin: 0; font-family: ui-monospace, monospace; }
-ul.notes { font-size: 14px; } .none { font-style: italic; color: var(--muted); }
+ul.notes { font-size: 14px; } .quote { font-size: 13px; color: var(--muted); margin-top: .2em; }
+ul.evidence { margin: 0; padding-left: 1.1em; font-size: 12.5px; }
+.stale { color: #9a4d00; font-weight: 600; } h3.sub { margin-top: 2.2em; } .none { font-style: italic; color: var(--muted); }
 nav.toc { font-size: 14px; } nav.toc a { margin-right: 1em; }
 `;
 
@@ -246,7 +347,7 @@ for (const form of document.querySelectorAll("form.filters")) {
       tr.hidden = !on.has(tr.dataset.verdict);
       if (!tr.hidden) shown++;
     }
-    count.textContent = shown + " of " + table.tBodies[0].rows.length + " rows shown";
+    count.textContent = shown + " of " + table.tBodies[0].rows.length + " shown";
   };
   form.addEventListener("change", apply);
   form.querySelector("button.all").addEventListener("click", () => {
@@ -288,39 +389,64 @@ function verdictCell(verdict: string): string {
   }</td>`;
 }
 
-function claimsSection(claims: ClaimView[] | null): string {
+function counts(items: readonly { verdict: string }[]): Map<string, number> {
+  const kinds = new Map<string, number>();
+  for (const r of items) {
+    kinds.set(verdictKind(r.verdict), (kinds.get(verdictKind(r.verdict)) ?? 0) + 1);
+  }
+  return kinds;
+}
+
+function filterForm(tableId: string, items: readonly { verdict: string }[]): string {
+  const boxes = [...counts(items)].map(([k, n]) =>
+    `<label><input type="checkbox" value="${escapeHtml(k)}" checked> ${
+      escapeHtml(k)
+    } (${n})</label>`
+  );
+  return `<form class="filters" data-table="${tableId}" onsubmit="return false">
+<strong>verdict:</strong> ${boxes.join(" ")}
+<button type="button" class="all">show all</button> <span class="shown muted"></span>
+</form>`;
+}
+
+function claimsSection(profile: ProfileName, claims: ClaimView[] | null): string {
+  const head = `<h3 id="claims-${profile}">The paper's claims</h3>`;
   if (claims === null) {
-    return `<h2 id="claims">Claims</h2>
+    return `${head}
 <p class="none" data-claims="none">No claims list for this paper yet: the verdicts below are per published number.</p>`;
   }
+  const tableId = `claims-table-${profile}`;
   const rows = claims.map((c) =>
-    `<tr data-claim-id="${escapeHtml(c.id)}" id="claim-${escapeHtml(c.id)}" data-verdict="${
-      escapeHtml(verdictKind(c.verdict))
-    }"><td>${escapeHtml(c.claim)}</td><td>${escapeHtml(c.source)}</td>${
-      verdictCell(c.verdict)
-    }<td>${escapeHtml(c.detail ?? "")}</td><td>${
-      c.rowIds.map((id) => `<a href="#row-${escapeHtml(id)}">${escapeHtml(id)}</a>`).join("<br>")
+    `<tr data-claim-id="${escapeHtml(c.id)}" id="claim-${profile}-${
+      escapeHtml(c.id)
+    }" data-verdict="${escapeHtml(verdictKind(c.verdict))}"><td><strong>${
+      escapeHtml(c.claim)
+    }</strong>${
+      c.quote ? `<div class="quote">“${escapeHtml(c.quote)}”</div>` : ""
+    }</td><td class="src">${escapeHtml(c.source)}</td>${verdictCell(c.verdict)}<td>${
+      c.evidence.length
+        ? `<ul class="evidence">${c.evidence.map((e) => `<li>${escapeHtml(e)}</li>`).join("")}</ul>`
+        : ""
+    }</td><td class="src">${
+      c.rows.map((r) => `<a href="#row-${escapeHtml(r.id)}">${escapeHtml(r.label)}</a>`)
+        .join("<br>")
     }</td></tr>`
   );
-  return `<h2 id="claims">Claims</h2>
-<table id="claims-table"><thead><tr><th>claim</th><th>where</th><th>verdict</th><th>why</th><th>rows</th></tr></thead>
+  return `${head}
+${filterForm(tableId, claims)}
+<table id="${tableId}"><colgroup><col style="width:34%"><col style="width:9%"><col style="width:20%"><col style="width:22%"><col style="width:15%"></colgroup><thead><tr><th>claim</th><th>where</th><th>verdict</th><th>evidence</th><th>rows</th></tr></thead>
 <tbody>
 ${rows.join("\n")}
 </tbody></table>`;
 }
 
-function rowsSection(pv: ProfileView): string {
-  const tableId = `rows-${pv.profile}`;
-  const kinds = new Map<string, number>();
-  for (const r of pv.rows) {
-    kinds.set(verdictKind(r.verdict), (kinds.get(verdictKind(r.verdict)) ?? 0) + 1);
-  }
-  const boxes = [...kinds].map(([k, n]) =>
-    `<label><input type="checkbox" value="${escapeHtml(k)}" checked> ${
-      escapeHtml(k)
-    } (${n})</label>`
-  );
-  const rows = pv.rows.map((r) =>
+function rowsSection(profile: ProfileName, kind: "rows" | "targets", rows: RowView[]): string {
+  const tableId = `${kind}-${profile}`;
+  const title = kind === "rows"
+    ? "Published numbers against ours"
+    : "Project targets (our own goals: never counted as a reproduction)";
+  if (kind === "targets" && rows.length === 0) return "";
+  const body = rows.map((r) =>
     `<tr id="row-${escapeHtml(r.id)}" data-row-id="${escapeHtml(r.id)}" data-verdict="${
       escapeHtml(verdictKind(r.verdict))
     }"><td>${escapeHtml(r.experiment)}</td><td>${escapeHtml(r.metric)}</td><td>${
@@ -331,14 +457,11 @@ function rowsSection(pv: ProfileView): string {
       escapeHtml(r.difference)
     }</td>${verdictCell(r.verdict)}<td class="src">${escapeHtml(r.source)}</td></tr>`
   );
-  return `<h3 id="rows-${pv.profile}-heading">Published numbers against ours</h3>
-<form class="filters" data-table="${tableId}" onsubmit="return false">
-<strong>verdict:</strong> ${boxes.join(" ")}
-<button type="button" class="all">show all</button> <span class="shown muted"></span>
-</form>
+  return `<h3 id="${tableId}-heading">${title}</h3>
+${filterForm(tableId, rows)}
 <table id="${tableId}"><colgroup><col style="width:9%"><col style="width:21%"><col style="width:3%"><col style="width:8%"><col style="width:10%"><col style="width:5%"><col style="width:6%"><col style="width:24%"><col style="width:14%"></colgroup><thead><tr><th>experiment</th><th>metric</th><th>↑/↓</th><th>published</th><th>ours</th><th>ratio</th><th>Δ</th><th>verdict</th><th>source</th></tr></thead>
 <tbody>
-${rows.join("\n")}
+${body.join("\n")}
 </tbody></table>`;
 }
 
@@ -361,6 +484,7 @@ function experimentSection(profile: ProfileName, e: ExperimentView): string {
     }</figcaption></figure>`
   );
   return `${head}
+${e.stale ? `<p class="stale" data-stale>⚠ ${escapeHtml(e.stale)}</p>` : ""}
 <p>Result file: <a href="${escapeHtml(e.resultFile)}" data-file>${escapeHtml(e.resultFile)}</a></p>
 ${e.truncated.map((t) => `<p><strong>Truncated:</strong> ${escapeHtml(t)}</p>`).join("\n")}
 <dl class="prov">${prov.join("")}</dl>
@@ -374,10 +498,12 @@ ${figs.length ? `<div class="figures">${figs.join("\n")}</div>` : ""}`;
 
 /** Render one paper's page. */
 export function renderPaperPage(data: PaperPageData): string {
-  const toc = [
-    `<a href="#claims">claims</a>`,
-    ...data.profiles.map((p) => `<a href="#profile-${p.profile}">profile ${p.profile}</a>`),
-  ];
+  const toc = data.profiles.flatMap((p) => [
+    `<a href="#claims-${p.profile}">claims (${p.profile})</a>`,
+    `<a href="#rows-${p.profile}-heading">rows (${p.profile})</a>`,
+    ...(p.targets.length ? [`<a href="#targets-${p.profile}-heading">targets</a>`] : []),
+    `<a href="#experiments-${p.profile}">experiments</a>`,
+  ]);
   const body = [
     `<p><a href="../index.html">← all papers</a> · <a href="REPORT.md" data-file>REPORT.md</a></p>`,
     `<h1>${escapeHtml(data.title)}</h1>`,
@@ -385,11 +511,13 @@ export function renderPaperPage(data: PaperPageData): string {
       escapeHtml(data.id)
     }</code> from the result files in this folder; do not edit.</p>`,
     `<nav class="toc">${toc.join("")}</nav>`,
-    claimsSection(data.claims),
     ...data.profiles.map((pv) =>
       [
         `<h2 id="profile-${pv.profile}">Profile <code>${pv.profile}</code></h2>`,
-        rowsSection(pv),
+        claimsSection(pv.profile, pv.claims),
+        rowsSection(pv.profile, "rows", pv.rows),
+        rowsSection(pv.profile, "targets", pv.targets),
+        `<h3 id="experiments-${pv.profile}" class="sub">Experiments: figures, notes, provenance</h3>`,
         ...pv.experiments.map((e) => experimentSection(pv.profile, e)),
       ].join("\n")
     ),
@@ -400,22 +528,21 @@ export function renderPaperPage(data: PaperPageData): string {
 /** Render the index of every paper, with its verdict counts per profile. */
 export function renderIndexPage(papers: PaperPageData[]): string {
   const items = papers.map((d) => {
-    const counts = d.profiles.map((pv) => {
-      const kinds = new Map<string, number>();
-      for (const r of pv.rows) {
-        kinds.set(verdictKind(r.verdict), (kinds.get(verdictKind(r.verdict)) ?? 0) + 1);
-      }
-      return `<li><code>${pv.profile}</code>: ${
-        [...kinds].map(([k, n]) => `${n} ${escapeHtml(k)}`).join(", ")
+    const lines = d.profiles.map((pv) => {
+      const what = pv.claims ? ["claims", pv.claims] as const : ["rows", pv.rows] as const;
+      const stale = pv.experiments.filter((e) => e.stale).length;
+      return `<li><code>${pv.profile}</code>: ${what[1].length} ${what[0]}: ${
+        [...counts(what[1])].map(([k, n]) => `${n} ${escapeHtml(k)}`).join(", ")
+      }${
+        stale ? ` · <span class="stale">${stale} stale result${stale > 1 ? "s" : ""}</span>` : ""
       }</li>`;
     });
-    const claims = d.claims === null ? "no claims list yet" : `${d.claims.length} claims`;
     return `<section data-paper="${escapeHtml(d.id)}"><h2><a href="${
       escapeHtml(d.id)
     }/index.html">${escapeHtml(d.title)}</a></h2><p class="muted">${
       escapeHtml(d.arxiv)
-    } · ${claims} · <a href="${escapeHtml(d.id)}/REPORT.md" data-file>REPORT.md</a></p><ul>${
-      counts.join("")
+    } · <a href="${escapeHtml(d.id)}/REPORT.md" data-file>REPORT.md</a></p><ul>${
+      lines.join("")
     }</ul></section>`;
   });
   return page(
@@ -426,21 +553,34 @@ ${items.join("\n")}`,
   );
 }
 
+/** Loads what a paper's page shows from the result folder. */
+export type PageLoader = (
+  out: string,
+  paper: Paper,
+) => Promise<{ input: PaperInput; results: Map<ProfileName, Map<string, ResultFile>> }>;
+
+/** The comparison rows of every profile with results; no claims list. */
+export const loadRowsOnly: PageLoader = async (out, paper) => {
+  const results = await loadResults(out, paper);
+  return { input: rowsOnlyInput(paper, results), results };
+};
+
 /**
  * Write `<out>/<paper>/index.html` for each target and `<out>/index.html` for every paper of the
  * registry; returns the paths written.
- * @param claimsOf the claims of a paper, or null while it has none.
+ * @param load what each page shows (default: the rows alone, no claims).
  */
 export async function writeHtmlReport(
   out: string,
   registry: readonly Paper[],
   targets: readonly Paper[],
-  claimsOf: (paper: Paper) => ClaimView[] | null = () => null,
+  load: PageLoader = loadRowsOnly,
 ): Promise<string[]> {
   const written: string[] = [];
   const all: PaperPageData[] = [];
   for (const paper of registry) {
-    const data = paperPageData(paper, await loadResults(out, paper), claimsOf(paper));
+    const { input, results } = await load(out, paper);
+    const data = paperPageData(paper, input, results);
     all.push(data);
     if (targets.includes(paper)) {
       const path = `${out}/${paper.id}/index.html`;

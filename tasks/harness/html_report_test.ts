@@ -2,17 +2,21 @@ import assert from "node:assert/strict";
 import { PAPERS } from "../../mod.ts";
 import { Browser, findChromium } from "../../tests/_chromium.ts";
 import { listFiles, ROOT } from "../../tests/_cli.ts";
-import type { Paper } from "../core/experiment.ts";
+import type { Paper, ResultFile } from "../core/experiment.ts";
 import {
-  type ClaimView,
   escapeHtml,
+  loadRowsOnly,
+  type PageLoader,
   type PaperPageData,
+  paperPageData,
+  type ProfileInput,
   renderPaperPage,
-  rowViews,
+  rowIds,
   verdictKind,
   writeHtmlReport,
 } from "./html_report.ts";
-import { comparisonRows, loadResults } from "./report.ts";
+import type { ComparisonRow } from "./compare.ts";
+import { toyPaper } from "../../tests/fixtures/toy_paper.ts";
 
 Deno.test("verdictKind() is the verdict's text before its reason", () => {
   assert.equal(verdictKind("reproduced"), "reproduced");
@@ -25,17 +29,19 @@ Deno.test("renderPaperPage() escapes every text it shows and gives each row its 
     id: "toy",
     title: 'A <b>bold</b> & "quoted" paper',
     arxiv: "arXiv:0000.00000",
-    claims: [{
-      id: "c1",
-      claim: "<script>alert(1)</script>",
-      source: "abstract",
-      verdict: "partly: speed only",
-      rowIds: ["default/e/m"],
-    }],
     profiles: [{
       profile: "default",
+      claims: [{
+        id: "c1",
+        claim: "<script>alert(1)</script>",
+        quote: "we <i>claim</i>",
+        source: "abstract",
+        verdict: "partly: speed only",
+        evidence: ["measured at <N>"],
+        rows: [{ id: "default/e.m", label: "e: m <1>" }],
+      }],
       rows: [{
-        id: "default/e/m",
+        id: "default/e.m",
         experiment: "e",
         metric: "m (a<b)",
         direction: "↑",
@@ -46,16 +52,93 @@ Deno.test("renderPaperPage() escapes every text it shows and gives each row its 
         verdict: "known gap: x < y",
         source: "Table 1 [text]",
       }],
+      targets: [],
       experiments: [],
     }],
   };
   const html = renderPaperPage(data);
-  assert.ok(!html.includes("<script>alert"), "claim text is escaped");
-  assert.ok(!html.includes("<b>bold</b>"), "title is escaped");
+  for (
+    const raw of ["<script>alert", "<b>bold</b>", "<i>claim</i>", "<N>", "a<b", "x < y", "<1>"]
+  ) {
+    assert.ok(!html.includes(raw), `${raw} is escaped`);
+  }
   assert.ok(html.includes(escapeHtml("m (a<b)")));
-  assert.match(html, /data-row-id="default\/e\/m" data-verdict="known gap"/);
+  assert.match(html, /data-row-id="default\/e\.m" data-verdict="known gap"/);
   assert.match(html, /data-claim-id="c1"[^>]*data-verdict="partly"/);
-  assert.match(html, /<a href="#row-default\/e\/m">/);
+  assert.match(html, /<a href="#row-default\/e\.m">/);
+});
+
+Deno.test("paperPageData() links each claim to the ids of its rows, keeps targets apart and marks stale results", () => {
+  const paper = toyPaper;
+  const records = paper.published.records;
+  assert.ok(records.length >= 2, "the toy paper has two records");
+  const row = (i: number): ComparisonRow => ({
+    record: records[i]!,
+    profile: "smoke",
+    ours: null,
+    ratio: null,
+    difference: null,
+    verdict: "not run at this profile",
+  });
+  const profile: ProfileInput = {
+    profile: "smoke",
+    claims: [{
+      claim: { id: "k", claim: "it works", source: "§1" },
+      verdict: "reproduced",
+      rows: [row(1)],
+    }],
+    rows: [row(0)],
+    targets: [row(1)],
+    stale: { [paper.experiments[0]!.id]: { stale: true, reason: "stale: code changed" } },
+  };
+  const exp = paper.experiments[0]!;
+  const result = {
+    schema: 1,
+    paper: paper.id,
+    experiment: exp.id,
+    experimentVersion: exp.version,
+    title: exp.title,
+    reproduces: exp.reproduces,
+    profile: "smoke",
+    config: {},
+    seeds: [1],
+    metrics: {},
+    samples: { cells: { planned: 2, done: 2 }, episodes: { planned: 10, done: 4 } },
+    figures: [{ name: "f", caption: "a figure", svg: null, png: "f.png" }],
+    notes: ["a note"],
+    provenance: {
+      commit: "0123456789abcdef",
+      dirty: true,
+      deno: "2.9.6",
+      v8: "v8",
+      tfjs: "4.22.0",
+      backend: { name: "cpu", requested: "cpu", adapter: null, reason: "asked" },
+      backendVersion: "4.22.0",
+      os: "linux x86_64",
+      cpus: 2,
+      cpuModel: "cpu",
+      startedAt: "2026-01-01T00:00:00.000Z",
+      wallSeconds: 1.5,
+      command: "deno task reproduce toy",
+    },
+  } as ResultFile;
+  const data = paperPageData(paper, {
+    paper: { id: paper.id, title: paper.title, arxiv: paper.arxiv },
+    profiles: [profile],
+  }, new Map([["smoke", new Map([[exp.id, result]])]]));
+  const pv = data.profiles[0]!;
+  const idOf = rowIds(records, "smoke");
+  assert.deepEqual(pv.claims?.[0]?.rows, [{ id: idOf(records[1]!), label: "pi: tau" }]);
+  assert.deepEqual(pv.rows.map((r) => r.id), [idOf(records[0]!)]);
+  assert.deepEqual(pv.targets.map((r) => r.id), [idOf(records[1]!)]);
+  assert.notEqual(idOf(records[0]!), idOf(records[1]!));
+  const e = pv.experiments[0]!;
+  assert.equal(e.resultFile, `${exp.id}.smoke.v${exp.version}.json`);
+  assert.equal(e.stale, "stale: code changed");
+  assert.deepEqual(e.truncated, ["episodes: 4 of 10 planned"]);
+  assert.deepEqual(e.figures, [{ caption: "a figure", src: "f.png", alternates: [] }]);
+  assert.ok(e.provenance.some(([k, v]) => k === "commit" && /dirty/.test(v)), "dirty shown");
+  assert.match(renderPaperPage(data), /data-stale>⚠ stale: code changed/);
 });
 
 const CHROMIUM = findChromium();
@@ -132,15 +215,22 @@ const CHECK = `(async () => {
   return { rows, claims, claimLinks, images, links, filters, papers };
 })()`;
 
-/** A claims list built from the rows, to check that claims render and link to their rows. */
-function claimsFor(paper: Paper, rowIds: string[]): ClaimView[] {
-  return rowIds.slice(0, 2).map((id, i) => ({
-    id: `${paper.id}-claim-${i + 1}`,
-    claim: `claim ${i + 1} of ${paper.title}`,
-    source: "test",
-    verdict: i === 0 ? "reproduced" : "partly: one of two rows",
-    rowIds: [id],
-  }));
+/** Adds a claims list to one paper, built from its rows, to check that claims render and link. */
+function withClaimsFor(paper: Paper): PageLoader {
+  return async (out, p) => {
+    const loaded = await loadRowsOnly(out, p);
+    if (p !== paper) return loaded;
+    const profiles = loaded.input.profiles.map((pi): ProfileInput => ({
+      ...pi,
+      claims: pi.rows.slice(0, 2).map((row, i) => ({
+        claim: { id: `claim-${i + 1}`, claim: `claim ${i + 1}`, quote: "quoted", source: "test" },
+        verdict: i === 0 ? "reproduced" : "partly: one of two rows",
+        rows: [row],
+        evidence: [`evidence ${i + 1}`],
+      })),
+    }));
+    return { ...loaded, input: { ...loaded.input, profiles } };
+  };
 }
 
 Deno.test({
@@ -162,19 +252,24 @@ Deno.test({
         await Deno.copyFile(`${ROOT}results/${p.id}/${f}`, `${out}/${p.id}/${f}`);
       }
     }
-    // Expected content, from the result files themselves.
-    const expected = new Map<string, { rows: string[]; figures: string[][] }>();
+    // Expected content: what the loader gives and the figures the result files list.
+    const withClaims = PAPERS[PAPERS.length - 1]!;
+    const load = withClaimsFor(withClaims);
+    const expected = new Map<string, { rows: string[]; claims: string[]; figures: string[][] }>();
     for (const p of PAPERS) {
-      const results = await loadResults(out, p);
-      const profiles = results.size ? [...results.keys()] : ["default" as const];
-      const rows = profiles.flatMap((pr) => rowViews(comparisonRows(p, pr, results.get(pr))));
+      const { input, results } = await load(out, p);
+      const rows: string[] = [], claims: string[] = [];
+      for (const pi of input.profiles) {
+        const idOf = rowIds(p.published.records, pi.profile);
+        rows.push(...[...pi.rows, ...(pi.targets ?? [])].map((r) => idOf(r.record)));
+        claims.push(...(pi.claims ?? []).map((c) => c.claim.id));
+      }
       const figures = [...results.values()].flatMap((m) => [...m.values()])
         .flatMap((r) => r.figures.map((f) => [f.svg, f.png].filter((x): x is string => !!x)));
-      expected.set(p.id, { rows: rows.map((r) => r.id), figures });
+      expected.set(p.id, { rows, claims, figures });
     }
-    const withClaims = PAPERS[PAPERS.length - 1]!;
-    const claims = claimsFor(withClaims, expected.get(withClaims.id)!.rows);
-    await writeHtmlReport(out, PAPERS, PAPERS, (p) => p === withClaims ? claims : null);
+    assert.ok(expected.get(withClaims.id)!.claims.length > 0, "the claims check has claims");
+    await writeHtmlReport(out, PAPERS, PAPERS, load);
 
     const server = serveDir(out);
     const base = `http://127.0.0.1:${server.addr.port}`;
@@ -196,7 +291,7 @@ Deno.test({
         const exp = expected.get(id)!;
         assert.deepEqual(c.rows, exp.rows, `${id}: every comparison row, in order`);
         assert.ok(c.rows.length > 0, `${id}: has rows`);
-        assert.deepEqual(c.claims, id === withClaims.id ? claims.map((x) => x.id) : [], id);
+        assert.deepEqual(c.claims, exp.claims, `${id}: every claim`);
         assert.deepEqual(c.claimLinks, [], `${id}: claim links that point at no row`);
         for (const alts of exp.figures) {
           const img = c.images.find((i) => alts.includes(i.src));
