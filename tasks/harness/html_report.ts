@@ -6,9 +6,9 @@
  * nothing is fetched from the network and nothing is built.
  *
  * The page renders from data: a {@link PaperInput} (claims with verdicts, rows, targets,
- * staleness per profile) and the result files. {@link loadRowsOnly} builds it from the
- * comparison rows of `compare.ts` with no claims; a loader that returns the claims with their
- * verdicts (whose shape {@link ClaimInput} matches) slots in through `writeHtmlReport`'s `load`.
+ * staleness per profile) and the result files, loaded by {@link loadPage}: for now
+ * {@link loadRowsOnly}, the comparison rows of `compare.ts` with no claims; a loader that returns
+ * the claims with their verdicts (whose shape {@link ClaimInput} matches) replaces it there.
  * @module
  */
 import type { Paper, ProfileName, PublishedRecord, ResultFile } from "../core/experiment.ts";
@@ -320,6 +320,9 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 td.src { font-size: 12.5px; color: var(--muted); }
 .v-reproduced { color: #146c2e; } .v-differs, .v-not-reproduced { color: #b3261e; }
 .v-within-tolerance, .v-partly { color: #8a5a00; } .v-known-gap { color: #7a3fb0; }
+.v-extrapolated, .v-extrapolated-only, .v-inconclusive-noise, .v-inconclusive { color: #1f5f99; }
+.v-better-than-published { color: #2d6a4f; } .v-context-only, .v-not-run,
+.v-not-run-at-this-profile, .v-published-only, .v-cannot-run-here { color: var(--muted); }
 .filters { display: flex; flex-wrap: wrap; gap: .4em 1em; align-items: center; margin: .6em 0;
   padding: .5em .7em; background: var(--alt); border: 1px solid var(--line); border-radius: 6px; }
 .filters label { cursor: pointer; white-space: nowrap; }
@@ -566,15 +569,22 @@ export const loadRowsOnly: PageLoader = async (out, paper) => {
 };
 
 /**
+ * What `deno task report` shows. Today the comparison rows alone; once the claims with their
+ * verdicts exist, this is the one place to load them (a `PaperVerdicts`-like object is a
+ * {@link PaperInput}), and the browser test then checks the real claims.
+ */
+export const loadPage: PageLoader = loadRowsOnly;
+
+/**
  * Write `<out>/<paper>/index.html` for each target and `<out>/index.html` for every paper of the
  * registry; returns the paths written.
- * @param load what each page shows (default: the rows alone, no claims).
+ * @param load what each page shows (default {@link loadPage}).
  */
 export async function writeHtmlReport(
   out: string,
   registry: readonly Paper[],
   targets: readonly Paper[],
-  load: PageLoader = loadRowsOnly,
+  load: PageLoader = loadPage,
 ): Promise<string[]> {
   const written: string[] = [];
   const all: PaperPageData[] = [];

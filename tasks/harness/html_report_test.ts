@@ -5,7 +5,7 @@ import { listFiles, ROOT } from "../../tests/_cli.ts";
 import type { Paper, ResultFile } from "../core/experiment.ts";
 import {
   escapeHtml,
-  loadRowsOnly,
+  loadPage,
   type PageLoader,
   type PaperPageData,
   paperPageData,
@@ -15,7 +15,7 @@ import {
   verdictKind,
   writeHtmlReport,
 } from "./html_report.ts";
-import type { ComparisonRow } from "./compare.ts";
+import { compareRecord, type ComparisonRow } from "./compare.ts";
 import { toyPaper } from "../../tests/fixtures/toy_paper.ts";
 
 Deno.test("verdictKind() is the verdict's text before its reason", () => {
@@ -72,14 +72,7 @@ Deno.test("paperPageData() links each claim to the ids of its rows, keeps target
   const paper = toyPaper;
   const records = paper.published.records;
   assert.ok(records.length >= 2, "the toy paper has two records");
-  const row = (i: number): ComparisonRow => ({
-    record: records[i]!,
-    profile: "smoke",
-    ours: null,
-    ratio: null,
-    difference: null,
-    verdict: "not run at this profile",
-  });
+  const row = (i: number): ComparisonRow => compareRecord(records[i]!, "smoke", null);
   const profile: ProfileInput = {
     profile: "smoke",
     claims: [{
@@ -215,11 +208,14 @@ const CHECK = `(async () => {
   return { rows, claims, claimLinks, images, links, filters, papers };
 })()`;
 
-/** Adds a claims list to one paper, built from its rows, to check that claims render and link. */
+/**
+ * What `deno task report` loads; for a paper with no claims list yet, a made-up one built from
+ * its rows, so that the claims table's rendering and links are checked too.
+ */
 function withClaimsFor(paper: Paper): PageLoader {
   return async (out, p) => {
-    const loaded = await loadRowsOnly(out, p);
-    if (p !== paper) return loaded;
+    const loaded = await loadPage(out, p);
+    if (p !== paper || loaded.input.profiles.some((pi) => pi.claims)) return loaded;
     const profiles = loaded.input.profiles.map((pi): ProfileInput => ({
       ...pi,
       claims: pi.rows.slice(0, 2).map((row, i) => ({
