@@ -8,8 +8,13 @@
  * `~/.cache/papers-repro/data/<name>/`). A missing file or a wrong checksum is an error that names
  * the fix (`deno task data <name>`); there is never a silent fallback.
  *
+ * Downloads go to each file's public URL, or, when `$PAPERS_REPRO_DATA_MIRROR` is set (used by the
+ * tests), to `<mirror>/<name>/<file>`: a server holding the files as stored, in the shared
+ * folder's layout.
+ *
  * @module
  */
+import { writeAtomic } from "../tasks/core/json.ts";
 
 /** One file of a data set. */
 export interface DataFile {
@@ -59,6 +64,14 @@ function env(name: string): string | undefined {
 /** Root of the shared read-only data (`$PAPERS_REPRO_DATA` or `<project>/../shared/data`). */
 export function sharedDataRoot(): string {
   return env("PAPERS_REPRO_DATA") ?? `${PROJECT_ROOT}/../shared/data`;
+}
+
+/**
+ * Base URL that replaces every download URL (`$PAPERS_REPRO_DATA_MIRROR`, used by the tests): it
+ * serves `<name>/<file>` as stored. Undefined when unset.
+ */
+export function dataMirror(): string | undefined {
+  return env("PAPERS_REPRO_DATA_MIRROR")?.replace(/\/+$/, "");
 }
 
 /** Root of the download cache (`$PAPERS_REPRO_CACHE` or `~/.cache/papers-repro/data`). */
@@ -157,13 +170,19 @@ export async function ensureDataset(
     } catch (e) {
       if (!(e instanceof Error) || !/not found/.test(e.message)) throw e;
     }
-    if (!file.url && !spec.download) {
+    const mirror = dataMirror();
+    if (!mirror && !file.url && !spec.download) {
       throw new Error(
         `dataset "${spec.name}": "${file.name}" has no download URL; run "${fixText(spec)}".`,
       );
     }
-    log(`${spec.name}: downloading ${file.url ?? file.name}`);
-    const bytes = spec.download ? await spec.download(file) : await fetchBytes(file.url!);
+    const from = mirror ? `${mirror}/${spec.name}/${file.name}` : file.url ?? file.name;
+    log(`${spec.name}: downloading ${from}`);
+    const bytes = mirror
+      ? await fetchBytes(from)
+      : spec.download
+      ? await spec.download(file)
+      : await fetchBytes(file.url!);
     const got = await contentSha256(file, bytes);
     if (got !== file.sha256) {
       throw new Error(
@@ -171,11 +190,8 @@ export async function ensureDataset(
           `${file.sha256}; not cached.`,
       );
     }
-    const dir = `${cacheRoot()}/${spec.name}`;
-    await Deno.mkdir(dir, { recursive: true });
-    const path = `${dir}/${file.name}`;
-    await Deno.writeFile(`${path}.tmp`, bytes);
-    await Deno.rename(`${path}.tmp`, path);
+    const path = `${cacheRoot()}/${spec.name}/${file.name}`;
+    await writeAtomic(path, bytes);
     verified.set(path, bytes);
     out.push({ name: file.name, path, action: "downloaded" });
   }
@@ -184,7 +200,16 @@ export async function ensureDataset(
 
 /** GET a URL into bytes, failing on a non-2xx status. */
 export async function fetchBytes(url: string): Promise<Uint8Array> {
-  const res = await fetch(url);
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    // Deno's fetch says "fetch failed"; the cause says why (refused, DNS, TLS).
+    const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : null;
+    const why = cause?.replace(/^error sending request for url \(.*?\): /, "") ??
+      (e instanceof Error ? e.message : String(e));
+    throw new Error(`GET ${url}: ${why}`);
+  }
   if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
   return new Uint8Array(await res.arrayBuffer());
 }

@@ -3,9 +3,77 @@
  * Files already present (shared folder, npm package, Debian package or cache) are verified; missing
  * ones are downloaded into the cache (`$PAPERS_REPRO_CACHE`, default ~/.cache/papers-repro/data).
  *
+ * `deno task data ensure-test-data` is the first step of `deno task test`: it checks the data sets
+ * the tests read and downloads the missing ones; when it cannot, it prints one line naming them
+ * and `deno task data all`, and exits 1 before any test runs.
+ *
  * @module
  */
-import { datasetByName, DATASETS, ensureDataset } from "../datasets/mod.ts";
+import {
+  cacheRoot,
+  datasetByName,
+  DATASETS,
+  ensureDataset,
+  readVerified,
+} from "../datasets/mod.ts";
+import type { DatasetSpec } from "../datasets/mod.ts";
+
+/** The data sets the tests read: every registered one (bAbI is not registered; nothing reads it). */
+export const TEST_DATASETS: readonly DatasetSpec[] = DATASETS;
+
+async function isPresent(spec: DatasetSpec): Promise<boolean> {
+  for (const f of spec.files) {
+    try {
+      await readVerified(spec, f.name);
+    } catch (e) {
+      if (e instanceof Error && /not found/.test(e.message)) return false;
+      throw e; // corrupt: named by readVerified, with its fix
+    }
+  }
+  return true;
+}
+
+/**
+ * Verify the tests' data sets and download the missing ones into the cache.
+ * @returns the exit code and the one line to print (stdout on success, stderr on failure).
+ */
+export async function ensureTestData(
+  specs: readonly DatasetSpec[] = TEST_DATASETS,
+): Promise<{ code: number; line: string }> {
+  const missing: DatasetSpec[] = [];
+  try {
+    for (const spec of specs) if (!(await isPresent(spec))) missing.push(spec);
+  } catch (e) {
+    return { code: 1, line: `error: test data: ${e instanceof Error ? e.message : e}` };
+  }
+  if (missing.length === 0) {
+    return {
+      code: 0,
+      line: `test data: ${specs.map((s) => s.name).join(", ")} present, sha256 ok`,
+    };
+  }
+  const failed: { name: string; why: string }[] = [];
+  for (const spec of missing) {
+    try {
+      await ensureDataset(spec);
+    } catch (e) {
+      failed.push({ name: spec.name, why: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  if (failed.length > 0) {
+    return {
+      code: 1,
+      line: `error: the tests need data sets that are not on this machine and could not be ` +
+        `downloaded: ${failed.map((f) => f.name).join(", ")} (${failed[0]!.why}); run ` +
+        `"deno task data all" with network access, or set PAPERS_REPRO_DATA to a folder holding them`,
+    };
+  }
+  return {
+    code: 0,
+    line: `test data: downloaded ${missing.map((s) => s.name).join(", ")} into ${cacheRoot()}, ` +
+      `sha256 ok`,
+  };
+}
 
 async function main(args: string[]): Promise<number> {
   const flags = args.filter((a) => a.startsWith("-") && a !== "--help" && a !== "-h");
@@ -14,9 +82,15 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   const names = args.filter((a) => !a.startsWith("-"));
+  if (names.length === 1 && names[0] === "ensure-test-data" && !args.includes("--help")) {
+    const { code, line } = await ensureTestData();
+    if (code === 0) console.log(line);
+    else console.error(line);
+    return code;
+  }
   if (names.length === 0 || args.includes("--help")) {
     console.log(
-      `usage: deno task data <name|all>\ndata sets: ${
+      `usage: deno task data <name|all|ensure-test-data>\ndata sets: ${
         DATASETS.map((d) => `\n  ${d.name}: ${d.description}`).join("")
       }`,
     );

@@ -8,6 +8,7 @@ import type { Paper } from "../core/experiment.ts";
 import { UsageError } from "../core/errors.ts";
 import { findShardFiles, mergeShards } from "./merge.ts";
 import { writeReport } from "./report.ts";
+import { writeHtmlReport } from "./html_report.ts";
 
 export const REPORT_USAGE = "usage: deno task report [paper|all] [--out DIR] [--merge PATH...]";
 
@@ -52,6 +53,7 @@ export async function reportMain(args: string[], registry: readonly Paper[]): Pr
       targets = which === "all" ? [...registry] : registry.filter((p) => p.id === which);
     }
     for (const p of targets) console.log(`wrote ${(await writeReport(out, p)).path}`);
+    for (const path of await writeHtmlReport(out, registry, targets)) console.log(`wrote ${path}`);
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {
