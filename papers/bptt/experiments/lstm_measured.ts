@@ -1,12 +1,16 @@
 /**
- * Measured LSTM at t = 1000: peak TF.js memory and wall time per training iteration (forward +
- * backward of the whole sequence) for standard BPTT, Chen et al.'s √t checkpointing, and
- * BPTT-HSM/ISM/MSM at several memory budgets, all in one process so the ratios compare. Also
+ * Measured LSTM at t = 1000: peak memory and time per training iteration (forward + backward of
+ * the whole sequence) for standard BPTT, Chen et al.'s √t checkpointing, and BPTT-HSM/ISM/MSM at
+ * several total-bytes budgets, all in one process so the ratios compare; beside them, PyTorch's
+ * `torch.utils.checkpoint` schemes against PyTorch's own standard BPTT (when installed). Also
  * measures the cell's α (internal/hidden state bytes) and β (backward/forward time per op).
  *
  * The paper's LSTM size, batch and hardware are unknown (notes §3); this runs a CPU-sized LSTM on
- * the harness's backend (wasm). Expected: memory falls with the budget as the DP says; time grows
- * with forward ops/step as (C/t + β)/(1 + β). Cost: about 2–3 min on 2 cores (default).
+ * the harness's backend (wasm). Budgets are fractions of standard BPTT's measured unique-byte
+ * peak; the planner first takes off the iteration's fixed bytes (`_lstm.ts`). Time ratios are
+ * medians of per-round ratios with an order-statistic interval over interleaved rounds; the
+ * op-count prediction `(C/t + β)/(1 + β)` is shown beside each, with a flag when it falls outside
+ * the measured interval. Cost: about 4–6 min on 2 cores (default).
  *
  * @module
  */
@@ -17,11 +21,11 @@ import type {
   Config,
   Experiment,
   Json,
-  SeedStat,
 } from "../../../tasks/core/experiment.ts";
 import type { LinePlotSpec } from "../../../tasks/core/figure.ts";
-import { seedStat } from "../../../tasks/core/stats.ts";
-import { measureLstmMethods } from "./_lstm.ts";
+import type { IntervalMetric } from "../../../tasks/core/interval.ts";
+import { measureLstmMethods, PAPER_BETA } from "./_lstm.ts";
+import { torchPeer } from "./_torch_peer.ts";
 
 /** Config of the measured LSTM benchmark. */
 export interface LstmMeasuredConfig extends Config {
@@ -31,12 +35,14 @@ export interface LstmMeasuredConfig extends Config {
   hidden: number;
   /** Batch size (paper: unknown). */
   batch: number;
-  /** Budgets as fractions of standard BPTT's memory (abstract: 5% ↔ "95% saved"). */
+  /** Total-bytes budgets as fractions of standard BPTT's measured peak (5% ↔ "95% saved"). */
   fractions: number[];
   /** Methods to run. */
   methods: string[];
-  /** Timed iterations per method (interleaved). */
-  iterations: number;
+  /** Timed interleaved rounds (after one discarded warm-up round). */
+  rounds: number;
+  /** Also run the PyTorch peer (`torch_peer.py`) when PyTorch is installed. */
+  torchPeer: boolean;
 }
 
 const paper: LstmMeasuredConfig = {
@@ -45,101 +51,115 @@ const paper: LstmMeasuredConfig = {
   batch: 16, // unknown in the paper
   fractions: [0.05, 0.1, 0.25, 0.5],
   methods: ["bptt", "chen", "hsm", "ism", "msm"],
-  iterations: 3,
+  rounds: 7,
+  torchPeer: true,
 };
 const defaults: LstmMeasuredConfig = {
   ...paper,
   hidden: 64,
   batch: 8,
   fractions: [0.05, 0.1, 0.25],
-  iterations: 3,
+  rounds: 7,
 };
 const smoke: LstmMeasuredConfig = {
   ...defaults,
   t: 100,
   hidden: 16,
   batch: 2,
-  fractions: [0.05, 0.25],
-  iterations: 1,
+  fractions: [0.5, 0.75], // the fixed bytes are a quarter of standard BPTT's peak here
+  rounds: 2,
+  torchPeer: false,
 };
 
 function runCell(config: LstmMeasuredConfig, ctx: CellContext): Json {
-  return measureLstmMethods(
+  const ours = measureLstmMethods(
     config,
     ctx.cell.seed!,
     config.fractions,
     config.methods,
     (d, n) => ctx.progress.update(d, n),
   );
+  const peer = config.torchPeer ? torchPeer(config, ctx.cell.seed!) : { skipped: "not asked" };
+  return { ...ours, torchPeer: peer } as unknown as Json;
 }
 
-type Row = Record<string, number | string | null>;
+type Row = Record<string, Json>;
+type Cell = ReturnType<typeof measureLstmMethods> & {
+  torchPeer: { skipped: string } | { torch: string; threads: number; rows: Row[] };
+};
+
+const shift = (i: IntervalMetric, d: number): IntervalMetric => ({
+  ...i,
+  median: i.median + d,
+  lo: i.lo + d,
+  hi: i.hi + d,
+});
 
 function summarize(config: LstmMeasuredConfig, records: CellRecord[]) {
-  const cells = records.map((r) => r.output as { alpha: number; rows: Row[]; hiddenBytes: number });
-  const first = cells[0]!;
-  const base = first.rows.find((r) => r.method === "bptt")!;
-  const num = (r: Row, k: string) => r[k] as number;
-  const rows = first.rows.map((r) => ({
-    method: r.method,
-    memoryFraction: r.memoryFraction,
-    peakBytes: r.peakBytes,
-    msPerIteration: r.msPerIteration,
-    msMedian: r.msMedian,
-    cpuMsPerIteration: r.cpuMsPerIteration,
-    peakStoredBytes: r.peakStoredBytes,
-    budgetBytes: r.budgetBytes,
-    forwardOpsPerStep: num(r, "forwardOps") / config.t,
-    peakBytesRatio: num(r, "peakBytes") / num(base, "peakBytes"),
-    timeRatio: num(r, "msPerIteration") / num(base, "msPerIteration"),
-    cpuTimeRatio: num(r, "cpuMsPerIteration") / num(base, "cpuMsPerIteration"),
-  }));
-  const beta = num(base, "bwdMsPerOp") / num(base, "fwdMsPerOp");
-  const msm5 = rows.find((r) => r.method === "msm" && r.memoryFraction === config.fractions[0]);
-  const metrics: Record<string, Json | SeedStat> = {
+  const c = records[0]!.output as unknown as Cell;
+  const peer = c.torchPeer;
+  const rows: Row[] = [...c.rows as unknown as Row[]];
+  if ("rows" in peer) rows.push(...peer.rows);
+  const msm = c.rows.find((r) => r.method === "msm" && r.memoryFraction === config.fractions[0]);
+  const metrics: Record<string, Json> = {
     rows,
-    alpha: first.alpha,
-    alphaPlanned: Math.ceil(first.alpha - 1e-9),
-    beta: seedStat(cells.map((c) => {
-      const b = c.rows.find((r) => r.method === "bptt")!;
-      return num(b, "bwdMsPerOp") / num(b, "fwdMsPerOp");
-    })),
-    fwdMsPerOp: num(base, "fwdMsPerOp"),
-    bwdMsPerOp: num(base, "bwdMsPerOp"),
-    bpttMsPerIteration: num(base, "msPerIteration"),
-    bpttPeakBytes: num(base, "peakBytes"),
-    storedWithinBudget: first.rows.every((r) =>
-      r.budgetBytes === null || num(r, "peakStoredBytes") <= num(r, "budgetBytes")
-    ),
+    skipped: c.skipped as unknown as Json,
+    alpha: c.alpha,
+    alphaPlanned: Math.ceil(c.alpha - 1e-9),
+    beta: c.betaCell as unknown as Json,
+    betaStep: c.betaStep as unknown as Json,
+    perOpMs: c.perOpMs as unknown as Json,
+    fixedBytes: c.fixedBytes,
+    bpttUniquePeakBytes: c.standardUniquePeakBytes,
+    bpttTfPeakBytes: c.standardTfPeakBytes,
+    bpttMsPerIteration: c.rows.find((r) => r.method === "bptt")!.wallMs as unknown as Json,
+    withinBudget: c.rows.every((r) => r.withinBudget !== false),
+    torchPeer: "rows" in peer
+      ? { torch: peer.torch, threads: peer.threads, segments: (peer as Row).segments ?? null }
+      : { skipped: peer.skipped },
   };
-  if (msm5) {
-    metrics.msmTimeRatioAtSmallestBudget = msm5.timeRatio;
-    metrics.msmCpuTimeRatioAtSmallestBudget = msm5.cpuTimeRatio;
-    metrics.msmPeakBytesRatioAtSmallestBudget = msm5.peakBytesRatio;
-    metrics.msmPredictedTimeRatioAtSmallestBudget = (msm5.forwardOpsPerStep + beta) / (1 + beta);
+  if (msm) {
+    metrics.msmTimeRatioAtSmallestBudget = msm.timeRatio as unknown as Json;
+    metrics.msmCpuTimeRatioAtSmallestBudget = msm.cpuTimeRatio as unknown as Json;
+    metrics.msmUniquePeakFractionAtSmallestBudget = msm.uniquePeakFraction;
+    metrics.msmTfPeakFractionAtSmallestBudget = msm.tfPeakFraction;
+    metrics.msmPredictedTimeRatioAtSmallestBudget = msm.predictedTimeRatio;
+    metrics.msmPredictedTimeRatioPaperBetaAtSmallestBudget = msm.predictedTimeRatioPaperBeta;
+    metrics.msmPredictionInsideIntervalAtSmallestBudget = msm.predictionInsideInterval;
+    metrics.msmTimeOverheadAtSmallestBudget = shift(msm.timeRatio, -1) as unknown as Json;
   }
   const plot: LinePlotSpec = {
     title: `LSTM t = ${config.t} (H = ${config.hidden}, batch ${config.batch}): memory vs time`,
     data: rows.map((r) => ({
       method: r.method as string,
-      MB: (r.peakBytes as number) / 1e6,
-      ms: r.msPerIteration as number,
+      memory: (r.uniquePeakFraction ?? r.memoryFraction) as number,
+      ratio: (r.timeRatio as unknown as IntervalMetric).median,
     })),
-    x: { field: "MB", title: "peak TF.js memory above baseline (MB)", log: true },
-    y: { field: "ms", title: "ms per iteration" },
+    x: { field: "memory", title: "peak memory / own standard BPTT's", log: true },
+    y: { field: "ratio", title: "time / own standard BPTT's (median of rounds)" },
     color: "method",
   };
+  const skippedNote = "rows" in peer ? [] : [`PyTorch peer skipped: ${peer.skipped}.`];
   return {
     metrics,
     figures: [{
       name: "lstm_memory_time",
-      caption: "Measured peak memory vs time per iteration",
+      caption: "Measured peak memory vs time per iteration, each against its own standard BPTT",
       plot,
     }],
     notes: [
-      "peakBytes = high-water mark of tf.memory().numBytes above the pre-iteration level, sampled after every op and at the end of every step's tf.tidy, where the step's intermediates are alive (includes stored states, the register, running and accumulated gradients and per-step transients; excludes params, inputs, targets).",
-      `α = ${first.alpha} measured from tensor sizes is planned as ⌈α⌉; budgets are fractions of standard BPTT's α(t−1)+1 units.`,
-      "Times are the fastest of the interleaved iterations (wall: msPerIteration; process CPU: cpuMsPerIteration) on a shared 2-core machine; msMedian is the median wall time.",
+      "uniquePeakBytes = exact high-water mark of unique TF.js buffers (a clone or view counted once) above the pre-iteration level; tfPeakBytes = the executor's samples of tf.memory().numBytes (sum of live tensors). Fractions and withinBudget use unique bytes.",
+      `Budgets are total bytes (fraction × standard BPTT's unique peak ${c.standardUniquePeakBytes} B); the planner takes off the ${c.fixedBytes} fixed bytes it measures first (4-step run storing only h0) and stores states in the rest, planned with ⌈α⌉ = ${
+        Math.ceil(c.alpha - 1e-9)
+      } (α = ${c.alpha}).`,
+      `Times: ${config.rounds} interleaved rounds after a discarded warm-up, order reversed every other round; timeRatio = median of per-round ratios to standard BPTT with an order-statistic interval (level = achieved coverage); wall and process CPU.`,
+      `β per op (forward alone vs the cell's VJP alone): ${
+        c.betaCell.median.toFixed(2)
+      }; with the loss VJP and accumulation (betaStep): ${
+        c.betaStep.median.toFixed(2)
+      }. predictedTimeRatio = (C/t + betaStep)/(1 + betaStep); predictedTimeRatioPaperBeta uses β = ${PAPER_BETA}.`,
+      "torch_* rows: PyTorch (one thread) on the same problem shape, memory = peak RSS above the pre-iteration level, ratios against PyTorch's own standard BPTT (torch_bptt).",
+      ...skippedNote,
     ],
   };
 }
@@ -147,7 +167,7 @@ function summarize(config: LstmMeasuredConfig, records: CellRecord[]) {
 /** Measured LSTM memory and time per iteration for every method. */
 export const experiment: Experiment<LstmMeasuredConfig> = {
   id: "lstm_measured",
-  version: 2,
+  version: 3,
   title: "LSTM at t = 1000: measured peak memory and time per iteration, all methods",
   reproduces: "LSTM memory/time experiment (sequence length 1000)",
   profiles: { smoke, default: defaults, paper },
