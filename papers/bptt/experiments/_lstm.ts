@@ -24,12 +24,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import process from "node:process";
-import {
-  insideInterval,
-  type IntervalMetric,
-  medianInterval,
-  ratioInterval,
-} from "../../../tasks/core/interval.ts";
+import { insideInterval, medianInterval, ratioInterval } from "../../../tasks/core/interval.ts";
 import { uniquePeakBytes } from "../../../tasks/core/memory.ts";
 import { Rng } from "../../../tasks/core/rng.ts";
 import { lstmCell } from "../cells.ts";

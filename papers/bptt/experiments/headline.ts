@@ -22,6 +22,7 @@ import type {
   Json,
 } from "../../../tasks/core/experiment.ts";
 import type { IntervalMetric } from "../../../tasks/core/interval.ts";
+import { optimalCost } from "../plan.ts";
 import { measureLstmMethods, PAPER_BETA } from "./_lstm.ts";
 
 /** Config of the headline comparison. */
@@ -96,6 +97,12 @@ function summarize(config: HeadlineConfig, records: CellRecord[]) {
     metrics[`predictedTimeRatioPaperBeta${tag}`] = r.predictedTimeRatioPaperBeta;
     metrics[`predictionInsideInterval${tag}`] = r.predictionInsideInterval;
   }
+  // The notes' reading of "5% memory": 5% of α(t−1)+1 hidden-state units for stored states alone.
+  const alphaPlanned = Math.ceil(out.alpha - 1e-9);
+  const storedOnly = Math.floor(config.fraction * (out.alpha * (config.t - 1) + 1));
+  metrics.forwardOpsPerStepStoredOnlyBudget =
+    optimalCost({ t: config.t, memory: storedOnly, strategy: "msm", alpha: alphaPlanned }) /
+    config.t;
   metrics.beta = out.betaCell as unknown as Json;
   metrics.betaStep = out.betaStep as unknown as Json;
   metrics.alpha = out.alpha;
