@@ -162,6 +162,8 @@ export function methodPolicies(
     fixedBytes: number;
     standardPeakBytes: number;
     fractions: readonly number[];
+    /** Extra budgets (fractions) for MSM alone, e.g. Chen's measured memory. */
+    msmFractions?: readonly number[];
     methods: readonly string[];
     maxOpsPerStep: number;
   },
@@ -193,7 +195,10 @@ export function methodPolicies(
   }
   for (const method of ["hsm", "ism", "msm"] as const) {
     if (!methods.includes(method)) continue;
-    for (const f of opts.fractions) {
+    const fractions = method === "msm"
+      ? [...opts.fractions, ...opts.msmFractions ?? []]
+      : opts.fractions;
+    for (const f of fractions) {
       const bytes = f * opts.standardPeakBytes;
       const m = Math.floor((bytes - opts.fixedBytes) / opts.hiddenBytes);
       if (m < alpha + 1) {
@@ -348,6 +353,10 @@ export function measureLstmMethods(
   const alpha = internalBytes / hiddenBytes;
   const fixed = fixedBytes(problem);
   runOnce(problem, storeAllOps(size.t)); // warm-up
+  // MSM at Chen's measured memory as well: the two at equal memory.
+  const chenPeak = methods.includes("chen") && methods.includes("msm")
+    ? runOnce(problem, chenPlan(size.t, Math.ceil(alpha - 1e-9)).ops).uniquePeakBytes
+    : null;
   const standard = runOnce(problem, storeAllOps(size.t));
   const { policies, skipped } = methodPolicies({
     t: size.t,
@@ -356,6 +365,7 @@ export function measureLstmMethods(
     fixedBytes: fixed,
     standardPeakBytes: standard.uniquePeakBytes,
     fractions,
+    msmFractions: chenPeak === null ? [] : [chenPeak / standard.uniquePeakBytes],
     methods: methods.includes("bptt") ? methods : ["bptt", ...methods],
     maxOpsPerStep: size.maxOpsPerStep ?? 4,
   });

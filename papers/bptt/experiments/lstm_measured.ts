@@ -118,6 +118,18 @@ function summarize(config: LstmMeasuredConfig, records: CellRecord[]) {
       ? { torch: peer.torch, threads: peer.threads, segments: (peer as Row).segments ?? null }
       : { skipped: peer.skipped },
   };
+  const chen = c.rows.find((r) => r.method === "chen");
+  const msmAtChen = chen &&
+    c.rows.find((r) => r.method === "msm" && r.memoryFraction === chen.uniquePeakFraction);
+  if (chen && msmAtChen) {
+    const brief = (r: typeof chen) => ({
+      uniquePeakFraction: r.uniquePeakFraction,
+      forwardOpsPerStep: r.forwardOpsPerStep,
+      timeRatio: r.timeRatio,
+      cpuTimeRatio: r.cpuTimeRatio,
+    });
+    metrics.atChenMemory = { chen: brief(chen), msm: brief(msmAtChen) } as unknown as Json;
+  }
   if (msm) {
     metrics.msmTimeRatioAtSmallestBudget = msm.timeRatio as unknown as Json;
     metrics.msmCpuTimeRatioAtSmallestBudget = msm.cpuTimeRatio as unknown as Json;
