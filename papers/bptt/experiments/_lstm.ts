@@ -311,7 +311,7 @@ export function measureBeta(problem: BpttProblem, steps: number, rounds: number)
         const l = problem.loss(args.slice(0, h.length), s, args.slice(h.length));
         return tf.add(l, tf.mul(0, tf.addN(args.map((a) => tf.sum(a))))) as tf.Scalar;
       };
-      tf.valueAndGrads(f)([...h, ...lossParams]).value.dataSync();
+      tf.valueAndGrads(f)([...h, ...lossParams]);
     },
     () => void accs.slice(0, grads.length).map((a, j) => tf.add(a, grads[j]!)),
   ];
@@ -342,7 +342,7 @@ export function predictedTimeRatio(opsPerStep: number, beta: number): number {
  *   the skipped budgets with their reason
  */
 export function measureLstmMethods(
-  size: LstmSize & { rounds: number; maxOpsPerStep?: number },
+  size: LstmSize & { rounds: number; maxOpsPerStep?: number; msmFractions?: readonly number[] },
   seed: number,
   fractions: readonly number[],
   methods: readonly string[],
@@ -365,12 +365,15 @@ export function measureLstmMethods(
     fixedBytes: fixed,
     standardPeakBytes: standard.uniquePeakBytes,
     fractions,
-    msmFractions: chenPeak === null ? [] : [chenPeak / standard.uniquePeakBytes],
+    msmFractions: [
+      ...size.msmFractions ?? [],
+      ...chenPeak === null ? [] : [chenPeak / standard.uniquePeakBytes],
+    ],
     methods: methods.includes("bptt") ? methods : ["bptt", ...methods],
     maxOpsPerStep: size.maxOpsPerStep ?? 4,
   });
   const samples = measureRounds(problem, policies, size.rounds, onRun);
-  const b = measureBeta(problem, Math.min(50, size.t), Math.max(size.rounds, 3));
+  const b = measureBeta(problem, Math.min(200, size.t), Math.max(size.rounds, 9));
   problem.dispose();
   const betaCell = ratioInterval(b.backwardMs, b.forwardMs);
   const stepBwd = b.backwardMs.map((v, i) => v + b.lossMs[i]! + b.accumulateMs[i]!);

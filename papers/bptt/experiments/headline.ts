@@ -40,7 +40,7 @@ export interface HeadlineConfig extends Config {
 }
 
 const paper: HeadlineConfig = { t: 1000, hidden: 128, batch: 16, fraction: 0.05, rounds: 9 };
-const defaults: HeadlineConfig = { ...paper, hidden: 64, batch: 8, rounds: 9 };
+const defaults: HeadlineConfig = { ...paper, hidden: 64, batch: 8, rounds: 15 };
 const smoke: HeadlineConfig = {
   ...defaults,
   t: 100,

@@ -37,6 +37,8 @@ export interface LstmMeasuredConfig extends Config {
   batch: number;
   /** Total-bytes budgets as fractions of standard BPTT's measured peak (5% ↔ "95% saved"). */
   fractions: number[];
+  /** Extra budgets for MSM alone (e.g. to meet PyTorch's two-level checkpointing's memory). */
+  msmFractions: number[];
   /** Methods to run. */
   methods: string[];
   /** Timed interleaved rounds (after one discarded warm-up round). */
@@ -50,6 +52,7 @@ const paper: LstmMeasuredConfig = {
   hidden: 128, // unknown in the paper
   batch: 16, // unknown in the paper
   fractions: [0.05, 0.1, 0.25, 0.5],
+  msmFractions: [0.04],
   methods: ["bptt", "chen", "hsm", "ism", "msm"],
   rounds: 7,
   torchPeer: true,
@@ -67,6 +70,7 @@ const smoke: LstmMeasuredConfig = {
   hidden: 16,
   batch: 2,
   fractions: [0.5, 0.75], // the fixed bytes are a quarter of standard BPTT's peak here
+  msmFractions: [],
   rounds: 2,
   torchPeer: false,
 };
