@@ -42,6 +42,14 @@ type JsonField<T> = T extends string | number | boolean | null | undefined ? T
  */
 export type Jsonable<T> = { [K in keyof T]: JsonField<T[K]> };
 
+/**
+ * A {@link Jsonable} value as {@link Json}: an interface lacks the index signature `Json`'s
+ * object form needs, while `Jsonable` has already checked each of its fields.
+ */
+export function jsonValue<T extends Jsonable<T>>(value: T): Json {
+  return value as unknown as Json;
+}
+
 /** Cell parameters of an experiment that does not declare their type. */
 export type CellParams = Record<string, Json>;
 

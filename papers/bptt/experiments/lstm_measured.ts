@@ -1,12 +1,16 @@
 /**
- * Measured LSTM at t = 1000: peak TF.js memory and wall time per training iteration (forward +
- * backward of the whole sequence) for standard BPTT, Chen et al.'s √t checkpointing, and
- * BPTT-HSM/ISM/MSM at several memory budgets, all in one process so the ratios compare. Also
+ * Measured LSTM at t = 1000: peak memory and time per training iteration (forward + backward of
+ * the whole sequence) for standard BPTT, Chen et al.'s √t checkpointing, and BPTT-HSM/ISM/MSM at
+ * several total-bytes budgets, all in one process so the ratios compare; beside them, PyTorch's
+ * `torch.utils.checkpoint` schemes against PyTorch's own standard BPTT (when installed). Also
  * measures the cell's α (internal/hidden state bytes) and β (backward/forward time per op).
  *
  * The paper's LSTM size, batch and hardware are unknown (notes §3); this runs a CPU-sized LSTM on
- * the harness's backend (wasm). Expected: memory falls with the budget as the DP says; time grows
- * with forward ops/step as (C/t + β)/(1 + β). Cost: about 2–3 min on 2 cores (default).
+ * the harness's backend (wasm). Budgets are fractions of standard BPTT's measured unique-byte
+ * peak; the planner first takes off the iteration's fixed bytes (`_lstm.ts`). Time ratios are
+ * medians of per-round ratios with an order-statistic interval over interleaved rounds; the
+ * op-count prediction `(C/t + β)/(1 + β)` is shown beside each, with a flag when it falls outside
+ * the measured interval. Cost: about 4–6 min on 2 cores (default).
  *
  * @module
  */
@@ -18,11 +22,12 @@ import type {
   Experiment,
   Json,
   NoParams,
-  SeedStat,
 } from "../../../tasks/core/experiment.ts";
+import { jsonValue } from "../../../tasks/core/experiment.ts";
 import type { LinePlotSpec } from "../../../tasks/core/figure.ts";
-import { seedStat } from "../../../tasks/core/stats.ts";
-import { measureLstmMethods } from "./_lstm.ts";
+import type { IntervalMetric } from "../../../tasks/core/interval.ts";
+import { measureLstmMethods, PAPER_BETA } from "./_lstm.ts";
+import { torchPeer, type TorchPeerResult } from "./_torch_peer.ts";
 
 /** Config of the measured LSTM benchmark. */
 export interface LstmMeasuredConfig extends Config {
@@ -32,12 +37,16 @@ export interface LstmMeasuredConfig extends Config {
   hidden: number;
   /** Batch size (paper: unknown). */
   batch: number;
-  /** Budgets as fractions of standard BPTT's memory (abstract: 5% ↔ "95% saved"). */
+  /** Total-bytes budgets as fractions of standard BPTT's measured peak (5% ↔ "95% saved"). */
   fractions: number[];
+  /** Extra budgets for MSM alone (e.g. to meet PyTorch's two-level checkpointing's memory). */
+  msmFractions: number[];
   /** Methods to run. */
   methods: string[];
-  /** Timed iterations per method (interleaved). */
-  iterations: number;
+  /** Timed interleaved rounds (after one discarded warm-up round). */
+  rounds: number;
+  /** Also run the PyTorch peer (`torch_peer.py`) when PyTorch is installed. */
+  torchPeer: boolean;
 }
 
 const paper: LstmMeasuredConfig = {
@@ -45,113 +54,140 @@ const paper: LstmMeasuredConfig = {
   hidden: 128, // unknown in the paper
   batch: 16, // unknown in the paper
   fractions: [0.05, 0.1, 0.25, 0.5],
+  msmFractions: [0.04],
   methods: ["bptt", "chen", "hsm", "ism", "msm"],
-  iterations: 3,
+  rounds: 7,
+  torchPeer: true,
 };
 const defaults: LstmMeasuredConfig = {
   ...paper,
   hidden: 64,
   batch: 8,
   fractions: [0.05, 0.1, 0.25],
-  iterations: 3,
+  rounds: 7,
 };
 const smoke: LstmMeasuredConfig = {
   ...defaults,
   t: 100,
   hidden: 16,
   batch: 2,
-  fractions: [0.05, 0.25],
-  iterations: 1,
+  fractions: [0.5, 0.75], // the fixed bytes are a quarter of standard BPTT's peak here
+  msmFractions: [],
+  rounds: 2,
+  torchPeer: false,
 };
 
-/** What a cell measures: α and one row per method and budget (`measureLstmMethods`). */
-type Measured = ReturnType<typeof measureLstmMethods>;
-
-function runCell(config: LstmMeasuredConfig, ctx: CellContext<NoParams>): Measured {
-  return measureLstmMethods(
+function runCell(config: LstmMeasuredConfig, ctx: CellContext<NoParams>): Cell {
+  const ours = measureLstmMethods(
     config,
     ctx.cell.seed!,
     config.fractions,
     config.methods,
     (d, n) => ctx.progress.update(d, n),
   );
+  const peer = config.torchPeer ? torchPeer(config, ctx.cell.seed!) : { skipped: "not asked" };
+  return { ...ours, torchPeer: peer };
 }
 
-function summarize(config: LstmMeasuredConfig, records: CellRecord<Measured>[]) {
-  const cells = records.map((r) => r.output);
-  const bpttRow = (c: Measured) => {
-    const row = c.rows.find((r) => r.method === "bptt");
-    if (!row) throw new Error("lstm_measured: a cell measured no bptt row (config.methods)");
-    return row;
-  };
-  const [first] = cells;
+type Row = Record<string, Json>;
+type Cell = ReturnType<typeof measureLstmMethods> & {
+  torchPeer: TorchPeerResult;
+};
+
+const shift = (i: IntervalMetric, d: number): IntervalMetric => ({
+  ...i,
+  median: i.median + d,
+  lo: i.lo + d,
+  hi: i.hi + d,
+});
+
+function summarize(config: LstmMeasuredConfig, records: CellRecord<Cell>[]) {
+  const [first] = records;
   if (!first) throw new Error("lstm_measured: summarize() got no cell");
-  const base = bpttRow(first);
-  const rows = first.rows.map((r) => ({
-    method: r.method,
-    memoryFraction: r.memoryFraction,
-    peakBytes: r.peakBytes,
-    msPerIteration: r.msPerIteration,
-    msMedian: r.msMedian,
-    cpuMsPerIteration: r.cpuMsPerIteration,
-    peakStoredBytes: r.peakStoredBytes,
-    budgetBytes: r.budgetBytes,
-    forwardOpsPerStep: r.forwardOps / config.t,
-    peakBytesRatio: r.peakBytes / base.peakBytes,
-    timeRatio: r.msPerIteration / base.msPerIteration,
-    cpuTimeRatio: r.cpuMsPerIteration / base.cpuMsPerIteration,
-  }));
-  const beta = base.bwdMsPerOp / base.fwdMsPerOp;
-  const msm5 = rows.find((r) => r.method === "msm" && r.memoryFraction === config.fractions[0]);
-  const metrics: Record<string, Json | SeedStat> = {
+  const c = first.output;
+  const peer = c.torchPeer;
+  // Ours and the peer's rows in one table; each is Jsonable, read back field by field below.
+  const rows = [...c.rows, ...("rows" in peer ? peer.rows : [])].map((r) => jsonValue(r) as Row);
+  const msm = c.rows.find((r) => r.method === "msm" && r.memoryFraction === config.fractions[0]);
+  const metrics: Record<string, Json> = {
     rows,
-    alpha: first.alpha,
-    alphaPlanned: Math.ceil(first.alpha - 1e-9),
-    beta: seedStat(cells.map((c) => bpttRow(c).bwdMsPerOp / bpttRow(c).fwdMsPerOp)),
-    fwdMsPerOp: base.fwdMsPerOp,
-    bwdMsPerOp: base.bwdMsPerOp,
-    bpttMsPerIteration: base.msPerIteration,
-    bpttPeakBytes: base.peakBytes,
-    storedWithinBudget: first.rows.every((r) =>
-      r.budgetBytes === null || r.peakStoredBytes <= r.budgetBytes
-    ),
+    skipped: jsonValue(c.skipped),
+    alpha: c.alpha,
+    alphaPlanned: Math.ceil(c.alpha - 1e-9),
+    beta: jsonValue(c.betaCell),
+    betaStep: jsonValue(c.betaStep),
+    perOpMs: jsonValue(c.perOpMs),
+    fixedBytes: c.fixedBytes,
+    bpttUniquePeakBytes: c.standardUniquePeakBytes,
+    bpttTfPeakBytes: c.standardTfPeakBytes,
+    bpttMsPerIteration: jsonValue(c.rows.find((r) => r.method === "bptt")!.wallMs),
+    withinBudget: c.rows.every((r) => r.withinBudget !== false),
+    torchPeer: "rows" in peer
+      ? { torch: peer.torch, threads: peer.threads, segments: peer.segments }
+      : { skipped: peer.skipped },
   };
-  if (msm5) {
-    metrics.msmTimeRatioAtSmallestBudget = msm5.timeRatio;
-    metrics.msmCpuTimeRatioAtSmallestBudget = msm5.cpuTimeRatio;
-    metrics.msmPeakBytesRatioAtSmallestBudget = msm5.peakBytesRatio;
-    metrics.msmPredictedTimeRatioAtSmallestBudget = (msm5.forwardOpsPerStep + beta) / (1 + beta);
+  const chen = c.rows.find((r) => r.method === "chen");
+  const msmAtChen = chen &&
+    c.rows.find((r) => r.method === "msm" && r.memoryFraction === chen.uniquePeakFraction);
+  if (chen && msmAtChen) {
+    const brief = (r: typeof chen) => ({
+      uniquePeakFraction: r.uniquePeakFraction,
+      forwardOpsPerStep: r.forwardOpsPerStep,
+      timeRatio: r.timeRatio,
+      cpuTimeRatio: r.cpuTimeRatio,
+    });
+    metrics.atChenMemory = jsonValue({ chen: brief(chen), msm: brief(msmAtChen) });
+  }
+  if (msm) {
+    metrics.msmTimeRatioAtSmallestBudget = jsonValue(msm.timeRatio);
+    metrics.msmCpuTimeRatioAtSmallestBudget = jsonValue(msm.cpuTimeRatio);
+    metrics.msmUniquePeakFractionAtSmallestBudget = msm.uniquePeakFraction;
+    metrics.msmTfPeakFractionAtSmallestBudget = msm.tfPeakFraction;
+    metrics.msmPredictedTimeRatioAtSmallestBudget = msm.predictedTimeRatio;
+    metrics.msmPredictedTimeRatioPaperBetaAtSmallestBudget = msm.predictedTimeRatioPaperBeta;
+    metrics.msmPredictionInsideIntervalAtSmallestBudget = msm.predictionInsideInterval;
+    metrics.msmTimeOverheadAtSmallestBudget = jsonValue(shift(msm.timeRatio, -1));
   }
   const plot: LinePlotSpec = {
     title: `LSTM t = ${config.t} (H = ${config.hidden}, batch ${config.batch}): memory vs time`,
     data: rows.map((r) => ({
-      method: r.method,
-      MB: r.peakBytes / 1e6,
-      ms: r.msPerIteration,
+      method: r.method as string,
+      memory: (r.uniquePeakFraction ?? r.memoryFraction) as number,
+      ratio: (r.timeRatio as unknown as IntervalMetric).median,
     })),
-    x: { field: "MB", title: "peak TF.js memory above baseline (MB)", log: true },
-    y: { field: "ms", title: "ms per iteration" },
+    x: { field: "memory", title: "peak memory / own standard BPTT's", log: true },
+    y: { field: "ratio", title: "time / own standard BPTT's (median of rounds)" },
     color: "method",
   };
+  const skippedNote = "rows" in peer ? [] : [`PyTorch peer skipped: ${peer.skipped}.`];
   return {
     metrics,
     figures: [{
       name: "lstm_memory_time",
-      caption: "Measured peak memory vs time per iteration",
+      caption: "Measured peak memory vs time per iteration, each against its own standard BPTT",
       plot,
     }],
     notes: [
-      "peakBytes = high-water mark of tf.memory().numBytes above the pre-iteration level, sampled after every op and at the end of every step's tf.tidy, where the step's intermediates are alive (includes stored states, the register, running and accumulated gradients and per-step transients; excludes params, inputs, targets).",
-      `α = ${first.alpha} measured from tensor sizes is planned as ⌈α⌉; budgets are fractions of standard BPTT's α(t−1)+1 units.`,
-      "Times are the fastest of the interleaved iterations (wall: msPerIteration; process CPU: cpuMsPerIteration) on a shared 2-core machine; msMedian is the median wall time.",
+      "uniquePeakBytes = exact high-water mark of unique TF.js buffers (a clone or view counted once) above the pre-iteration level; tfPeakBytes = the executor's samples of tf.memory().numBytes (sum of live tensors). Fractions and withinBudget use unique bytes.",
+      `Budgets are total bytes (fraction × standard BPTT's unique peak ${c.standardUniquePeakBytes} B); the planner takes off the ${c.fixedBytes} fixed bytes it measures first (4-step run storing only h0) and stores states in the rest, planned with ⌈α⌉ = ${
+        Math.ceil(c.alpha - 1e-9)
+      } (α = ${c.alpha}).`,
+      `Times: ${config.rounds} interleaved rounds after a discarded warm-up, order reversed every other round; timeRatio = median of per-round ratios to standard BPTT with an order-statistic interval (level = achieved coverage); wall and process CPU.`,
+      `β per op (forward alone vs the cell's VJP alone): ${
+        c.betaCell.median.toFixed(2)
+      }; with the loss VJP and accumulation (betaStep): ${
+        c.betaStep.median.toFixed(2)
+      }. predictedTimeRatio = (C/t + betaStep)/(1 + betaStep); predictedTimeRatioPaperBeta uses β = ${PAPER_BETA}.`,
+      "torch_* rows: PyTorch (one thread) on the same problem shape, memory = peak RSS above the pre-iteration level, ratios against PyTorch's own standard BPTT (torch_bptt).",
+      ...skippedNote,
     ],
   };
 }
 
 /** Measured LSTM memory and time per iteration for every method. */
-export const experiment: Experiment<LstmMeasuredConfig, NoParams, Measured> = {
+export const experiment: Experiment<LstmMeasuredConfig, NoParams, Cell> = {
   id: "lstm_measured",
-  version: 2,
+  version: 3,
   title: "LSTM at t = 1000: measured peak memory and time per iteration, all methods",
   reproduces: "LSTM memory/time experiment (sequence length 1000)",
   profiles: { smoke, default: defaults, paper },
