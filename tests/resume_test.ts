@@ -81,7 +81,7 @@ Deno.test("a checkpoint from another plan is discarded, not mixed in", async () 
   }).output();
   const err = new TextDecoder().decode(other.stderr);
   assert.equal(other.code, 0, err);
-  assert.match(err, /checkpoint is from another plan; starting over/);
+  assert.match(err, /checkpoint from another plan; discarded, rerunning the cell/);
   assert.doesNotMatch(err, /resumed from checkpoint/);
   await Deno.remove(out, { recursive: true });
 });

@@ -19,14 +19,11 @@ import type {
 } from "../core/experiment.ts";
 import { RESULT_SCHEMA } from "../core/experiment.ts";
 import { type Shard, shardCells } from "./config.ts";
-import {
-  readJsonOrNull,
-  removeStaleTemps,
-  stableHash,
-  writeAtomic,
-  writeJsonAtomic,
-} from "../core/json.ts";
+import { readJsonOrNull, removeStaleTemps, stableHash, writeJsonAtomic } from "../core/json.ts";
+import { Fault } from "../core/errors.ts";
 import { cellFileName, figurePath, partialDir, resultPath, shardPath } from "./paths.ts";
+import { acquireLock } from "./lock.ts";
+import { publishFiles, type Staged } from "./publish.ts";
 import { CellProgress, type ProgressSink } from "./progress.ts";
 import { gitState, provenance } from "./provenance.ts";
 import { linePlot, svgToPng } from "./plot.ts";
@@ -89,7 +86,10 @@ export function planCells(
   return cells;
 }
 
-/** Hash identifying a plan: a checkpoint is reused only under the same plan. */
+/**
+ * Hash identifying a plan (paper, experiment, version, profile, resolved config, seeds, cells):
+ * every checkpoint carries it and is reused only under the same plan.
+ */
 export function planKey(
   paper: string,
   // deno-lint-ignore no-explicit-any
@@ -110,23 +110,81 @@ export function planKey(
   });
 }
 
-/** Remove a finished run's checkpoints, and `.partial/` itself once empty. */
+/** Remove a finished run's checkpoints (its own folder only), and `.partial/` once empty. */
 async function dropCheckpoint(dir: string): Promise<void> {
-  await Deno.remove(dir, { recursive: true });
+  await Deno.remove(dir, { recursive: true }).catch((e) => {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  });
   const parent = dir.slice(0, dir.lastIndexOf("/"));
   try {
     await Deno.remove(parent); // fails (kept) while other runs have checkpoints there
   } catch { /* not empty */ }
 }
 
-async function loadCheckpoint(dir: string, key: string, sink: ProgressSink): Promise<void> {
-  const meta = await readJsonOrNull<{ planKey: string }>(`${dir}/plan.json`).catch(() => null);
-  if (meta && meta.planKey !== key) {
-    sink.write(`${dir}: checkpoint is from another plan; starting over\n`);
-    await Deno.remove(dir, { recursive: true });
+/** A checkpoint as written: the cell record plus the key of the plan it belongs to. */
+interface Checkpoint extends CellRecord {
+  planKey: string;
+}
+
+/** Why a checkpoint cannot be reused for `cell` under plan `key`, or null when it can. */
+export function checkpointProblem(
+  // deno-lint-ignore no-explicit-any
+  exp: Experiment<any>,
+  config: Config,
+  cell: CellSpec,
+  key: string,
+  saved: unknown,
+): string | null {
+  const c = saved as Partial<Checkpoint> | null;
+  if (!c || typeof c !== "object" || Array.isArray(c)) return "not a checkpoint object";
+  if (c.planKey !== key) return c.planKey ? "from another plan" : "carries no plan key";
+  if (c.id !== cell.id) return `holds cell "${String(c.id)}"`;
+  if (c.seed !== (cell.seed ?? null)) return `holds seed ${String(c.seed)}, expected ${cell.seed}`;
+  if (typeof c.wallSeconds !== "number") return "has no wallSeconds";
+  return outputProblem(exp, config, cell, c.output);
+}
+
+/** Why a cell's output does not fit the cell (generic shape, then the experiment's own check). */
+export function outputProblem(
+  // deno-lint-ignore no-explicit-any
+  exp: Experiment<any>,
+  config: Config,
+  cell: CellSpec,
+  output: unknown,
+): string | null {
+  if (output === undefined || output === null) return "has no output";
+  if (typeof output === "object" && !Array.isArray(output) && Object.keys(output).length === 0) {
+    return "has an empty output";
   }
-  await removeStaleTemps(dir);
-  await writeJsonAtomic(`${dir}/plan.json`, { planKey: key });
+  return exp.inspect?.(config, cell, output as Json).problem ?? null;
+}
+
+/** A reusable checkpoint of `cell`, or null (a line says why one was discarded). */
+async function loadCheckpoint(
+  file: string,
+  // deno-lint-ignore no-explicit-any
+  exp: Experiment<any>,
+  config: Config,
+  cell: CellSpec,
+  key: string,
+  label: string,
+  sink: ProgressSink,
+): Promise<CellRecord | null> {
+  let saved: unknown;
+  try {
+    saved = await readJsonOrNull<unknown>(file);
+  } catch {
+    saved = "unreadable";
+  }
+  if (saved === null) return null;
+  const problem = checkpointProblem(exp, config, cell, key, saved);
+  if (problem !== null) {
+    sink.write(`${label} checkpoint ${problem}; discarded, rerunning the cell\n`);
+    await Deno.remove(file).catch(() => {});
+    return null;
+  }
+  const { planKey: _, ...record } = saved as Checkpoint;
+  return record;
 }
 
 /** Run (or resume) one experiment and write its result or shard file. */
@@ -138,15 +196,57 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
   const cells = planCells(exp, config, seeds);
   const key = await planKey(paper, exp, profile, config, seeds, cells);
   const mine = shardCells(cells, req.shard);
-  const dir = partialDir(out, paper, exp.id, profile, exp.version);
-  await loadCheckpoint(dir, key, sink);
+  const sharded = req.shard !== null && req.shard.count > 1;
+  const dir = partialDir(out, paper, exp.id, profile, exp.version, req.shard);
+  const lock = await acquireLock(dir);
+  if (lock.tookOver) {
+    sink.write(`${dir}: took over the lock of a killed run (pid ${lock.tookOver.pid})\n`);
+  }
+  try {
+    await removeStaleTemps(dir);
+    const { records, ran, resumed } = await runCells(req, mine, key, dir);
+    const wall = (performance.now() - t0) / 1000;
+    const prov = provenance(backend, startedAt, wall, req.command, git);
+    let path: string;
+    if (sharded) {
+      path = await writeShard(req, key, cells.length, records, prov, dir);
+    } else {
+      path = await finishResult({
+        paper,
+        experiment: exp,
+        profile,
+        config,
+        seeds,
+        backend,
+        out,
+        records,
+        cellsPlanned: cells.length,
+        provenance: prov,
+        staging: dir,
+      });
+    }
+    await dropCheckpoint(dir);
+    return { path, cellsRun: ran, cellsResumed: resumed, cellsPlanned: cells.length };
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Run this shard's cells, reusing checkpoints that match the plan; checkpoint each new one. */
+async function runCells(
+  req: RunRequest,
+  mine: readonly CellSpec[],
+  key: string,
+  dir: string,
+): Promise<{ records: CellRecord[]; ran: number; resumed: number }> {
+  const { experiment: exp, paper, profile, config, backend, sink } = req;
   const records: CellRecord[] = [];
   let resumed = 0, ran = 0;
   for (const [k, cell] of mine.entries()) {
     const label = `[${paper}/${exp.id} ${k + 1}/${mine.length} ${cell.id}]`;
     const file = `${dir}/${cellFileName(cell.id)}`;
-    const saved = await readJsonOrNull<CellRecord>(file).catch(() => null);
-    if (saved && saved.id === cell.id) {
+    const saved = await loadCheckpoint(file, exp, config, cell, key, label, sink);
+    if (saved) {
       records.push(saved);
       resumed++;
       sink.write(`${label} resumed from checkpoint\n`);
@@ -154,68 +254,54 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     }
     const progress = new CellProgress(sink, label);
     const c0 = performance.now();
-    const output: Json = await exp.run(config, {
-      cell,
-      profile,
-      backend,
-      progress,
-    });
+    const output: Json = await exp.run(config, { cell, profile, backend, progress });
+    const problem = outputProblem(exp, config, cell, output);
+    if (problem !== null) {
+      throw new Error(`${paper}/${exp.id}: cell ${cell.id} ${problem} (a bug in the experiment)`);
+    }
     const record: CellRecord = {
       id: cell.id,
       seed: cell.seed ?? null,
       output,
       wallSeconds: Math.round(performance.now() - c0) / 1000,
     };
-    await writeJsonAtomic(file, record);
+    await writeJsonAtomic(file, { ...record, planKey: key } satisfies Checkpoint);
     records.push(record);
     ran++;
     progress.finish(`done in ${record.wallSeconds.toFixed(1)}s`);
   }
-  const wall = (performance.now() - t0) / 1000;
-  const prov = provenance(backend, startedAt, wall, req.command, git);
-  if (req.shard && req.shard.count > 1) {
-    const path = shardPath(
-      out,
-      paper,
-      exp.id,
-      profile,
-      exp.version,
-      req.shard.index,
-      req.shard.count,
-    );
-    const shardFile: ShardFile = {
-      schema: RESULT_SCHEMA,
-      kind: "shard",
-      paper,
-      experiment: exp.id,
-      experimentVersion: exp.version,
-      profile,
-      planKey: key,
-      config,
-      seeds: [...seeds],
-      shard: req.shard,
-      cellsPlanned: cells.length,
-      cells: records,
-      provenance: prov,
-    };
-    await writeJsonAtomic(path, shardFile);
-    await dropCheckpoint(dir);
-    return { path, cellsRun: ran, cellsResumed: resumed, cellsPlanned: cells.length };
-  }
-  const path = await finishResult({
+  return { records, ran, resumed };
+}
+
+/** Write a shard file (staged in the shard's own checkpoint folder, then renamed). */
+async function writeShard(
+  req: RunRequest,
+  key: string,
+  cellsPlanned: number,
+  records: CellRecord[],
+  prov: ResultFile["provenance"],
+  dir: string,
+): Promise<string> {
+  const { experiment: exp, paper, profile, out } = req;
+  const shard = req.shard!;
+  const path = shardPath(out, paper, exp.id, profile, exp.version, shard.index, shard.count);
+  const shardFile: ShardFile = {
+    schema: RESULT_SCHEMA,
+    kind: "shard",
     paper,
-    experiment: exp,
+    experiment: exp.id,
+    experimentVersion: exp.version,
     profile,
-    config,
-    seeds,
-    backend,
-    out,
-    records,
-    cellsPlanned: cells.length,
+    planKey: key,
+    config: req.config,
+    seeds: [...req.seeds],
+    shard,
+    cellsPlanned,
+    cells: records,
     provenance: prov,
-  });
-  await dropCheckpoint(dir);
-  return { path, cellsRun: ran, cellsResumed: resumed, cellsPlanned: cells.length };
+  };
+  await publishFiles(dir, [{ path, data: shardFile }]);
+  return path;
 }
 
 /** Inputs of the summary step (shared by full runs and `report --merge`). */
@@ -223,9 +309,40 @@ export interface FinishRequest extends Omit<RunRequest, "shard" | "sink" | "comm
   records: CellRecord[];
   cellsPlanned: number;
   provenance: ResultFile["provenance"];
+  /** Folder (held under a lock) where figures and the result file are staged before publishing. */
+  staging: string;
 }
 
-/** Summarise cell records, write figures (SVG + PNG) and the result file. Returns its path. */
+/**
+ * Samples the cells hold, summed over cells by the experiment's `inspect` (planned: what the
+ * config plans for each planned cell; done: what the records contain).
+ */
+export function cellSamples(
+  // deno-lint-ignore no-explicit-any
+  exp: Experiment<any>,
+  config: Config,
+  seeds: readonly number[],
+  records: readonly CellRecord[],
+): Record<string, { planned: number; done: number }> {
+  const out: Record<string, { planned: number; done: number }> = {};
+  if (!exp.inspect) return out;
+  const byId = new Map(records.map((r) => [r.id, r]));
+  for (const cell of exp.cells(config, seeds)) {
+    const r = byId.get(cell.id);
+    const seen = exp.inspect(config, cell, r ? r.output : null).samples ?? {};
+    for (const [k, v] of Object.entries(seen)) {
+      const acc = out[k] ?? { planned: 0, done: 0 };
+      out[k] = { planned: acc.planned + v.planned, done: acc.done + (r ? v.done : 0) };
+    }
+  }
+  return out;
+}
+
+/**
+ * Summarise cell records, then publish figures (SVG + PNG) and the result file as one step: all
+ * are written into `req.staging` first, then renamed into place, the result file last. Returns
+ * the result file's path.
+ */
 export async function finishResult(req: FinishRequest): Promise<string> {
   const { experiment: exp, paper, profile, out } = req;
   const summary: Summary = await exp.summarize(req.config, req.records, {
@@ -233,19 +350,20 @@ export async function finishResult(req: FinishRequest): Promise<string> {
     backend: req.backend,
   });
   const figures: FigureRef[] = [];
+  const staged: Staged[] = [];
   const baseName = (p: string) => p.slice(p.lastIndexOf("/") + 1);
   for (const fig of summary.figures ?? []) {
     const ref: FigureRef = { name: fig.name, caption: fig.caption, svg: null, png: null };
     const svg = fig.plot ? await linePlot(fig.plot) : null;
     if (svg) {
       const svgFile = figurePath(out, paper, exp.id, profile, fig.name, "svg");
-      await writeAtomic(svgFile, svg);
+      staged.push({ path: svgFile, data: svg });
       ref.svg = baseName(svgFile);
     }
     const png = fig.png ?? (svg ? await svgToPng(svg) : null);
     if (png) {
       const pngFile = figurePath(out, paper, exp.id, profile, fig.name, "png");
-      await writeAtomic(pngFile, png);
+      staged.push({ path: pngFile, data: png });
       ref.png = baseName(pngFile);
     }
     figures.push(ref);
@@ -264,12 +382,13 @@ export async function finishResult(req: FinishRequest): Promise<string> {
     samples: {
       cells: { planned: req.cellsPlanned, done: req.records.length },
       ...(summary.samples ?? {}),
+      ...cellSamples(exp, req.config, req.seeds, req.records),
     },
     figures,
     notes: summary.notes ?? [],
     provenance: req.provenance,
   };
   const path = resultPath(out, paper, exp.id, profile, exp.version);
-  await writeJsonAtomic(path, result);
+  await publishFiles(req.staging, [...staged, { path, data: result }]);
   return path;
 }
