@@ -20,7 +20,6 @@ import type {
 import { RESULT_SCHEMA } from "../core/experiment.ts";
 import { type Shard, shardCells } from "./config.ts";
 import { readJsonOrNull, removeStaleTemps, stableHash, writeJsonAtomic } from "../core/json.ts";
-import { Fault } from "../core/errors.ts";
 import { cellFileName, figurePath, partialDir, resultPath, shardPath } from "./paths.ts";
 import { acquireLock } from "./lock.ts";
 import { publishFiles, type Staged } from "./publish.ts";

@@ -18,6 +18,7 @@ import type {
   Experiment,
   Json,
 } from "../../../tasks/core/experiment.ts";
+import type { Limits } from "../../../tasks/core/experiment.ts";
 import { measureLstmMethods } from "./_lstm.ts";
 
 /** Config of the headline comparison. */
@@ -33,6 +34,15 @@ export interface HeadlineConfig extends Config {
   /** Timed iterations per method (interleaved). */
   iterations: number;
 }
+
+/** Valid values (t × batch × hidden bounded so standard BPTT's tape fits a few GB). */
+const limits: Limits<HeadlineConfig> = {
+  t: { min: 2, max: 10_000, integer: true },
+  hidden: { min: 1, max: 1024, integer: true },
+  batch: { min: 1, max: 256, integer: true },
+  fraction: { min: 0.001, max: 1 },
+  iterations: { min: 1, max: 100, integer: true },
+};
 
 const paper: HeadlineConfig = { t: 1000, hidden: 128, batch: 16, fraction: 0.05, iterations: 5 };
 const defaults: HeadlineConfig = { ...paper, hidden: 64, batch: 8, iterations: 5 };
@@ -92,6 +102,7 @@ export const experiment: Experiment<HeadlineConfig> = {
   title: "Headline: 95% memory saved at ≤ 1/3 more time, t = 1000",
   reproduces: "Abstract (t = 1000: 95% memory saved, one third more time)",
   profiles: { smoke, default: defaults, paper },
+  limits,
   seeds: { smoke: [1], default: [1], paper: [1] },
   cells: (_config, seeds) => seeds.map((seed) => ({ id: `seed=${seed}`, seed })),
   run: (config, ctx) => Promise.resolve(runCell(config, ctx)),

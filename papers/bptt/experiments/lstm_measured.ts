@@ -19,6 +19,7 @@ import type {
   Json,
   SeedStat,
 } from "../../../tasks/core/experiment.ts";
+import type { Limits } from "../../../tasks/core/experiment.ts";
 import type { LinePlotSpec } from "../../../tasks/core/figure.ts";
 import { seedStat } from "../../../tasks/core/stats.ts";
 import { measureLstmMethods } from "./_lstm.ts";
@@ -38,6 +39,16 @@ export interface LstmMeasuredConfig extends Config {
   /** Timed iterations per method (interleaved). */
   iterations: number;
 }
+
+/** Valid values (t × batch × hidden bounded so standard BPTT's tape fits a few GB). */
+const limits: Limits<LstmMeasuredConfig> = {
+  t: { min: 2, max: 10_000, integer: true },
+  hidden: { min: 1, max: 1024, integer: true },
+  batch: { min: 1, max: 256, integer: true },
+  fractions: { nonEmpty: true, maxItems: 20, distinct: true, min: 0.001, max: 1 },
+  methods: { nonEmpty: true, distinct: true, oneOf: ["bptt", "chen", "hsm", "ism", "msm"] },
+  iterations: { min: 1, max: 100, integer: true },
+};
 
 const paper: LstmMeasuredConfig = {
   t: 1000,
@@ -151,6 +162,7 @@ export const experiment: Experiment<LstmMeasuredConfig> = {
   title: "LSTM at t = 1000: measured peak memory and time per iteration, all methods",
   reproduces: "LSTM memory/time experiment (sequence length 1000)",
   profiles: { smoke, default: defaults, paper },
+  limits,
   seeds: { smoke: [1], default: [1], paper: [1] },
   cells: (_config, seeds) => seeds.map((seed) => ({ id: `seed=${seed}`, seed })),
   run: (config, ctx) => Promise.resolve(runCell(config, ctx)),
