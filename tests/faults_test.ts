@@ -38,7 +38,7 @@ function assertFault(r: { code: number; stderr: string }, what: RegExp, hint: Re
   assert.equal(lines.length, 2, r.stderr);
   assert.match(lines[0]!, what);
   assert.match(lines[1]!, hint);
-  assert.doesNotMatch(r.stderr, /Uncaught|    at /, "no stack without --verbose");
+  assert.doesNotMatch(r.stderr, /Uncaught|^ {4}at /m, "no stack without --verbose");
 }
 
 Deno.test({
@@ -106,14 +106,14 @@ Deno.test("--verbose and DEBUG=1 add the stack to a fault", async () => {
   const verbose = await runDeno(TOY, ["report", "toy", "--out", out, "--verbose"]);
   assert.equal(verbose.code, 1);
   assert.match(verbose.stderr, /^error: not valid JSON/m);
-  assert.match(verbose.stderr, /    at .*json\.ts:\d+/);
+  assert.match(verbose.stderr, /^ {4}at .*json\.ts:\d+/m);
   const debug = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", TOY, "report", "toy", "--out", out],
     cwd: ROOT,
     env: { NO_COLOR: "1", DEBUG: "1" },
     stderr: "piped",
   }).output();
-  assert.match(new TextDecoder().decode(debug.stderr), /    at .*json\.ts:\d+/);
+  assert.match(new TextDecoder().decode(debug.stderr), /^ {4}at .*json\.ts:\d+/m);
   await Deno.remove(out, { recursive: true });
 });
 
