@@ -21,6 +21,7 @@ import { comparisonRows, loadResults, terminalTable, writeReport } from "./repor
 import { stderrSink } from "./progress.ts";
 import { checkOutDir, parseStrict } from "./args.ts";
 import { runMain } from "./main.ts";
+import { outsideOutHint, reproduceNeeds, requirePermissions } from "./permissions.ts";
 
 export const REPRODUCE_USAGE =
   `usage: deno task reproduce <paper|all> [--only e1,e2] [--profile smoke|default|paper]
@@ -126,6 +127,7 @@ async function reproduce(args: string[], registry: readonly Paper[]): Promise<nu
     console.log(REPRODUCE_USAGE);
     return 0;
   }
+  requirePermissions(reproduceNeeds(plan.out), `--out ${plan.out}`, outsideOutHint(plan.out));
   let backend;
   try {
     backend = await setupBackend(plan.backend);

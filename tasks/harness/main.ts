@@ -49,7 +49,14 @@ export function describeError(e: unknown): { lines: string[]; code: number } {
 function privateXdgDir(): string | null {
   try {
     if (Deno.env.get("XDG_RUNTIME_DIR")) return null;
-    const dir = Deno.makeTempDirSync({ prefix: "xdg-" });
+    let dir: string;
+    try {
+      dir = Deno.makeTempDirSync({ prefix: "xdg-" });
+    } catch { // --allow-write does not cover the temp directory: use the cache folder
+      const base = `${Deno.env.get("HOME") ?? "/tmp"}/.cache/papers-repro`;
+      Deno.mkdirSync(base, { recursive: true });
+      dir = Deno.makeTempDirSync({ dir: base, prefix: "xdg-" });
+    }
     Deno.chmodSync(dir, 0o700);
     Deno.env.set("XDG_RUNTIME_DIR", dir);
     return dir;

@@ -11,6 +11,7 @@ import { findShardFiles, mergeShards } from "./merge.ts";
 import { loadResults, writeReport } from "./report.ts";
 import { checkOutDir, parseStrict } from "./args.ts";
 import { runMain } from "./main.ts";
+import { requirePermissions } from "./permissions.ts";
 
 export const REPORT_USAGE =
   "usage: deno task report [paper|all] [--out DIR] [--merge PATH...] [--verbose]";
@@ -31,6 +32,11 @@ async function report(args: string[], registry: readonly Paper[]): Promise<numbe
     return 0;
   }
   const out = values.out !== undefined ? checkOutDir(values.out) : null;
+  const writes = out ? [out] : values.merge && positionals.length ? positionals : ["results"];
+  requirePermissions([
+    { name: "read" },
+    ...writes.map((path) => ({ name: "write", path }) as const),
+  ], "report");
   let targets: { out: string; paper: Paper }[];
   if (values.merge) {
     const files = await findShardFiles(positionals.length ? positionals : [out ?? "results"]);
