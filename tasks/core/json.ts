@@ -87,28 +87,17 @@ export async function readJsonOrNull<T>(path: string): Promise<T | null> {
   }
 }
 
-/** Whether a process with this pid is alive on this machine (Linux `/proc`; else assumed alive). */
-export function pidAlive(pid: number): boolean {
-  if (pid === Deno.pid) return true;
-  try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    return true; // cannot tell (no /proc or no permission): treat as alive
-  }
-}
-
 /**
- * Remove `*.<pid>.<id>.tmp` files in a directory (non-recursive) whose writer is dead: another
- * live run's temps are left alone. Returns how many were removed.
+ * Remove `*.<pid>.<id>.tmp` files in a directory (non-recursive): all of them in a folder this
+ * process holds the lock of (`owned`; their writers are gone), else only this process's own.
+ * Another live run's temps are left alone. Returns how many were removed.
  */
-export async function removeStaleTemps(dir: string): Promise<number> {
+export async function removeStaleTemps(dir: string, owned = false): Promise<number> {
   let n = 0;
   try {
     for await (const e of Deno.readDir(dir)) {
       const m = e.name.match(/\.(\d+)\.[0-9a-f]{8}\.tmp$/);
-      if (!e.isFile || !m || pidAlive(Number(m[1]))) continue;
+      if (!e.isFile || !m || (!owned && Number(m[1]) !== Deno.pid)) continue;
       await Deno.remove(`${dir}/${e.name}`).catch(() => {});
       n++;
     }

@@ -40,16 +40,15 @@ Deno.test("readJsonOrNull() returns null for a missing file and names a corrupt 
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("removeStaleTemps() removes a dead writer's temp files and leaves a live one's", async () => {
+Deno.test("removeStaleTemps() removes its own temps, or all in a folder it holds, never others'", async () => {
   const dir = await Deno.makeTempDir();
-  const dead = new Deno.Command("true").spawn();
-  await dead.status;
-  await Deno.writeTextFile(`${dir}/a.json.${dead.pid}.0123abcd.tmp`, "x");
-  await Deno.writeTextFile(`${dir}/b.json.${Deno.pid}.0123abcd.tmp`, "x");
-  await Deno.writeTextFile(`${dir}/c.tmp`, "not ours");
+  const other = `a.json.${Deno.pid + 1}.0123abcd.tmp`, mine = `b.json.${Deno.pid}.0123abcd.tmp`;
+  for (const f of [other, mine, "c.tmp"]) await Deno.writeTextFile(`${dir}/${f}`, "x");
   assert.equal(await removeStaleTemps(dir), 1);
-  const names = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
-  assert.deepEqual(names, ["b.json." + Deno.pid + ".0123abcd.tmp", "c.tmp"]);
+  const names = () => [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+  assert.deepEqual(names(), [other, "c.tmp"]);
+  assert.equal(await removeStaleTemps(dir, true), 1);
+  assert.deepEqual(names(), ["c.tmp"]);
   await Deno.remove(dir, { recursive: true });
 });
 

@@ -1,11 +1,12 @@
 /**
- * One live process per checkpoint folder: `<dir>/lock` holds the owner's pid and host. A second
- * run of the same plan refuses with a clear line; a lock left by a killed process on this host
- * (its pid no longer alive) is taken over.
+ * One live process per checkpoint folder: an exclusive OS file lock (`flock`) on `<dir>/lock`,
+ * which also holds the owner's pid, host and start time for messages. The kernel drops the lock
+ * when its process dies (even by SIGKILL, even as an unreaped zombie), so a killed run's lock is
+ * taken over without guessing from pids — and without reading `/proc`, which Deno allows only
+ * under `--allow-all`. A second run of the same plan refuses with one line naming the holder.
  * @module
  */
 import { Fault, fileFault } from "../core/errors.ts";
-import { pidAlive } from "../core/json.ts";
 
 interface Holder {
   pid: number;
@@ -17,89 +18,92 @@ function hostName(): string {
   try {
     return Deno.hostname();
   } catch {
-    try {
-      return Deno.readTextFileSync("/etc/hostname").trim();
-    } catch {
-      return "unknown";
-    }
+    return "unknown";
   }
 }
 
-/** A held lock; `release()` removes it if it is still ours. */
+/** A held lock; `release()` removes the lock file and drops the OS lock. */
 export interface Lock {
   path: string;
-  /** Set when a dead process's lock was taken over. */
+  /** The previous owner, when a dead process's lock was taken over. */
   tookOver: Holder | null;
   release(): Promise<void>;
 }
 
-async function readHolder(path: string): Promise<Holder | null> {
+async function readHolder(file: Deno.FsFile): Promise<Holder | null> {
+  await file.seek(0, Deno.SeekMode.Start);
+  const buf = new Uint8Array(4096);
+  const n = await file.read(buf);
+  if (!n) return null;
   try {
-    const h = JSON.parse(await Deno.readTextFile(path));
+    const h = JSON.parse(new TextDecoder().decode(buf.subarray(0, n)));
     return typeof h?.pid === "number" ? h as Holder : null;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return null;
-    return { pid: -1, host: "?", startedAt: "?" }; // unreadable: treated as a dead owner's
+  } catch {
+    return null;
   }
 }
 
-/** Take the lock of `dir` (created if missing), or throw a {@link Fault} naming the holder. */
-export async function acquireLock(dir: string): Promise<Lock> {
+/** Resolve to true when the exclusive lock is taken within `ms`, else false. */
+async function lockWithin(file: Deno.FsFile, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<false>((r) => timer = setTimeout(() => r(false), ms));
+  try {
+    return await Promise.race([file.lock(true).then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Take the lock of `dir` (created if missing), waiting up to `waitMs` for a live holder, else
+ * throw a {@link Fault} naming it.
+ */
+export async function acquireLock(dir: string, waitMs = 500): Promise<Lock> {
   const path = `${dir}/lock`;
-  const me: Holder = { pid: Deno.pid, host: hostName(), startedAt: new Date().toISOString() };
-  const text = JSON.stringify(me) + "\n";
   try {
     await Deno.mkdir(dir, { recursive: true });
   } catch (e) {
     throw fileFault("create the checkpoint folder", dir, e);
   }
-  let tookOver: Holder | null = null;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    // Write the whole lock to a temp file, then hard-link it into place: atomic, fails if held.
-    const tmp = `${path}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    let file: Deno.FsFile;
     try {
-      await Deno.writeTextFile(tmp, text);
-      await Deno.link(tmp, path);
-      await Deno.remove(tmp);
-      return {
-        path,
-        tookOver,
-        async release() {
-          const h = await readHolder(path);
-          if (h?.pid === me.pid && h.startedAt === me.startedAt) {
-            await Deno.remove(path).catch(() => {});
-          }
-        },
-      };
+      file = await Deno.open(path, { read: true, write: true, create: true });
     } catch (e) {
-      await Deno.remove(tmp).catch(() => {});
-      if (!(e instanceof Deno.errors.AlreadyExists)) throw fileFault("take the lock", path, e);
+      throw fileFault("take the lock", path, e);
     }
-    const holder = await readHolder(path);
-    if (holder === null) continue; // released meanwhile
-    const sameHost = holder.host === me.host || holder.pid === -1;
-    if (sameHost && !pidAlive(holder.pid)) {
-      // A killed run's lock: move it aside (atomic, so only one taker wins), then retry.
-      const aside = `${path}.${Deno.pid}.stale`;
-      try {
-        await Deno.rename(path, aside);
-        const moved = await readHolder(aside);
-        if (moved?.pid !== holder.pid || moved.startedAt !== holder.startedAt) {
-          await Deno.link(aside, path).catch(() => {}); // moved a new owner's lock: put it back
-        } else tookOver = holder;
-        await Deno.remove(aside);
-      } catch { /* another taker won; retry */ }
+    if (!(await lockWithin(file, waitMs))) {
+      const h = await readHolder(file).catch(() => null);
+      // The pending lock request is dropped when this process exits with the fault.
+      throw new Fault(
+        h
+          ? `another run (pid ${h.pid} on ${h.host}, started ${h.startedAt}) is writing this plan`
+          : "another run is writing this plan",
+        dir,
+        "wait for it to finish (or stop it); a killed run's lock is taken over automatically",
+      );
+    }
+    // The file may have been removed (a finished owner's release) between open and lock.
+    const same = await Deno.stat(path).then((s) => s.ino).catch(() => null);
+    if (same === null || same !== (await file.stat()).ino) {
+      file.close();
       continue;
     }
-    throw new Fault(
-      sameHost
-        ? `another run (pid ${holder.pid}, started ${holder.startedAt}) is writing this plan`
-        : `a run on host ${holder.host} (pid ${holder.pid}) holds this plan's checkpoints`,
-      dir,
-      sameHost
-        ? "wait for it to finish (or stop it); a killed run's lock is taken over automatically"
-        : "wait for it; if that run is gone, delete the lock file in that folder",
-    );
+    const previous = await readHolder(file);
+    const me: Holder = { pid: Deno.pid, host: hostName(), startedAt: new Date().toISOString() };
+    await file.truncate(0);
+    await file.seek(0, Deno.SeekMode.Start);
+    await file.write(new TextEncoder().encode(JSON.stringify(me) + "\n"));
+    return {
+      path,
+      tookOver: previous,
+      async release() {
+        await Deno.remove(path).catch(() => {});
+        try {
+          file.close(); // drops the OS lock
+        } catch { /* closed */ }
+      },
+    };
   }
   throw new Fault("could not take the lock (it kept changing hands)", dir, "rerun");
 }

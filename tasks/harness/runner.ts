@@ -199,10 +199,10 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
   const dir = partialDir(out, paper, exp.id, profile, exp.version, req.shard);
   const lock = await acquireLock(dir);
   if (lock.tookOver) {
-    sink.write(`${dir}: took over the lock of a killed run (pid ${lock.tookOver.pid})\n`);
+    sink.write(`${dir}: took over from a run that was killed (pid ${lock.tookOver.pid})\n`);
   }
   try {
-    await removeStaleTemps(dir);
+    await removeStaleTemps(dir, true); // this run holds the folder: every temp is a dead run's
     const { records, ran, resumed } = await runCells(req, mine, key, dir);
     const wall = (performance.now() - t0) / 1000;
     const prov = provenance(backend, startedAt, wall, req.command, git);
