@@ -42,3 +42,34 @@ export function listFiles(dir: string): string[] {
 }
 
 export { ROOT };
+
+/** Start `deno run -A <script> ...args` from the project root as a child process (piped). */
+export function spawnDeno(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", script, ...args],
+    cwd: ROOT,
+    env: { NO_COLOR: "1", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
+/** Wait for a child and decode its output. */
+export async function collect(child: Deno.ChildProcess): Promise<ChildResult> {
+  const o = await child.output();
+  const dec = new TextDecoder();
+  return { code: o.code, stdout: dec.decode(o.stdout), stderr: dec.decode(o.stderr) };
+}
+
+/** Poll `pred` every 20 ms until it holds, or throw after `timeoutMs`. */
+export async function waitFor(pred: () => boolean, timeoutMs: number): Promise<void> {
+  const t0 = Date.now();
+  while (!pred()) {
+    if (Date.now() - t0 > timeoutMs) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

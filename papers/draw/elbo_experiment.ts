@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Experiment } from "../../tasks/core/experiment.ts";
+import type { Experiment, Limits } from "../../tasks/core/experiment.ts";
 import type { LinePlotSpec } from "../../tasks/core/figure.ts";
 import { seedStat } from "../../tasks/core/stats.ts";
 import { type DrawDataset, loadDrawData } from "./data.ts";
@@ -106,6 +106,28 @@ export function elboProfiles(
   };
 }
 
+/** Valid values of the model and training fields (shared by every conv DRAW experiment). */
+export const MODEL_LIMITS: Limits<ModelFields> = {
+  s2d: { oneOf: [1, 2, 4, 7] }, // must divide 28
+  hidden: { min: 1, max: 512, integer: true },
+  zChannels: { min: 1, max: 128, integer: true },
+  iterations: { min: 1, max: 64, integer: true },
+  kernel: { oneOf: [1, 3, 5, 7] },
+  batch: { min: 1, max: 1024, integer: true },
+  steps: { min: 1, max: 10_000_000, integer: true },
+  lr: { min: 1e-9, max: 1 },
+  lrFinal: { min: 1e-10, max: 1 },
+  clip: { min: 0.001, max: 1e9 },
+  replicas: { min: 1, max: 64, integer: true },
+  useCache: { oneOf: [true, false] },
+};
+
+/** Valid values of an ELBO experiment's config. */
+export const ELBO_LIMITS: Limits<ElboConfig> = {
+  ...MODEL_LIMITS,
+  testImages: { min: 1, max: 1_000_000, integer: true },
+};
+
 /** Build the ELBO experiment for one data set. */
 export function elboExperiment(
   id: string,
@@ -118,6 +140,7 @@ export function elboExperiment(
     title: `Test negative ELBO of conv DRAW on ${dataset}`,
     reproduces,
     profiles: elboProfiles(dataset),
+    limits: ELBO_LIMITS,
     seeds: { smoke: [1], default: [1], paper: [1, 2, 3] },
     cells: (_config, seeds) =>
       seeds.map((seed) => ({ id: `${dataset}/seed=${seed}`, seed, params: { dataset } })),

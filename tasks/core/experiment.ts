@@ -149,6 +149,38 @@ export interface SummaryContext {
 }
 
 /**
+ * The valid values of one config field, declared beside the profiles and checked by the harness
+ * for the resolved config of every profile and every `--set`, before any work.
+ */
+export interface FieldLimit {
+  /** Smallest allowed value (of a number, or of each element of a number list). */
+  min?: number;
+  /** Largest allowed value (likewise). */
+  max?: number;
+  /** Whole numbers only. */
+  integer?: boolean;
+  /** A list must hold at least one element. */
+  nonEmpty?: boolean;
+  /** Most elements a list may hold. */
+  maxItems?: number;
+  /** List elements must be distinct. */
+  distinct?: boolean;
+  /** The allowed values of a string or boolean field, or of each element of a list. */
+  oneOf?: readonly (string | number | boolean)[];
+}
+
+/** One {@link FieldLimit} per config field. */
+export type Limits<C extends Config = Config> = { readonly [K in keyof C]-?: FieldLimit };
+
+/** What an experiment says about a finished cell's output (fresh or from a checkpoint). */
+export interface CellInspection {
+  /** Why the output does not fit this cell under this config, or null when it fits. */
+  problem: string | null;
+  /** Samples the output holds and the config plans, e.g. `{ episodes: { planned, done } }`. */
+  samples?: Record<string, { planned: number; done: number }>;
+}
+
+/**
  * One reproduced table/figure of a paper.
  * @typeParam C its config (one per profile, overridable with `--set`)
  * @typeParam P the parameters of one cell (what `cells` plans and `run` reads)
@@ -178,6 +210,13 @@ export interface Experiment<
   run(config: C, ctx: CellContext<P>): Promise<O>;
   /** Turn all cells' outputs into metrics and figures. */
   summarize(config: C, cells: CellRecord<O>[], ctx: SummaryContext): Summary | Promise<Summary>;
+  /** Valid values of every config field (see {@link FieldLimit}). */
+  limits?: Limits<C>;
+  /**
+   * Check one cell's output against the cell and config, and count the samples it holds; a
+   * checkpoint that fails is discarded and rerun, and the result's `samples` add these up.
+   */
+  inspect?(config: C, cell: CellSpec<P>, output: Json): CellInspection;
 }
 
 /**

@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { readJsonOrNull, stableHash, stableJson, writeAtomic, writeJsonAtomic } from "./json.ts";
+import {
+  readJsonOrNull,
+  removeStaleTemps,
+  stableHash,
+  stableJson,
+  writeAtomic,
+  writeJsonAtomic,
+} from "./json.ts";
 
 Deno.test("stableJson() sorts keys at every depth and ends with a newline", () => {
   const text = stableJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: Number.NaN } });
@@ -29,6 +36,28 @@ Deno.test("readJsonOrNull() returns null for a missing file and names a corrupt 
   const dir = await Deno.makeTempDir();
   assert.equal(await readJsonOrNull(`${dir}/none.json`), null);
   await Deno.writeTextFile(`${dir}/bad.json`, "{ half");
-  await assert.rejects(() => readJsonOrNull(`${dir}/bad.json`), /bad\.json: not valid JSON/);
+  await assert.rejects(() => readJsonOrNull(`${dir}/bad.json`), /not valid JSON \(.*bad\.json\)/);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("removeStaleTemps() removes its own temps, or all in a folder it holds, never others'", async () => {
+  const dir = await Deno.makeTempDir();
+  const other = `a.json.${Deno.pid + 1}.0123abcd.tmp`, mine = `b.json.${Deno.pid}.0123abcd.tmp`;
+  for (const f of [other, mine, "c.tmp"]) await Deno.writeTextFile(`${dir}/${f}`, "x");
+  assert.equal(await removeStaleTemps(dir), 1);
+  const names = () => [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+  assert.deepEqual(names(), [other, "c.tmp"]);
+  assert.equal(await removeStaleTemps(dir, true), 1);
+  assert.deepEqual(names(), ["c.tmp"]);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("writeAtomic() names the path when the folder cannot be written", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/file`, "");
+  await assert.rejects(() => writeAtomic(`${dir}/file/x.json`, "v"), (e: Error) => {
+    assert.match(e.message, /^cannot write: .*\(.*file\/x\.json\)$/);
+    return true;
+  });
   await Deno.remove(dir, { recursive: true });
 });

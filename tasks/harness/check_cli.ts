@@ -1,6 +1,6 @@
 /**
  * `deno task check <paper|all> [--committed DIR] [--fresh DIR] [reproduce flags...]`: reruns the
- * paper's experiments into a temporary folder (or reads an existing fresh run with `--fresh`),
+ * paper's experiments into a new folder under `results/_check/` (or reads an existing fresh run with `--fresh`),
  * then prints, per published number, the committed value, the new one, whether the difference
  * is inside the record's tolerance, and whether the verdict changed. Exit 0 when no verdict
  * changed, 1 when one did, 2 on bad input.
@@ -81,7 +81,9 @@ export async function checkMain(args: string[], registry: readonly Paper[]): Pro
   }
   let fresh = parsed.fresh;
   if (fresh === null) {
-    fresh = await Deno.makeTempDir({ prefix: "papers-repro-check-" });
+    // under results/_check/ (git-ignored), which the task's --allow-write covers
+    await Deno.mkdir("results/_check", { recursive: true });
+    fresh = await Deno.makeTempDir({ dir: "results/_check", prefix: "run-" });
     const code = await reproduceMain([...parsed.rest, "--out", fresh], registry);
     if (code !== 0) return code;
     console.log(`\nfresh run: ${fresh}`);

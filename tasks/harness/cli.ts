@@ -3,12 +3,12 @@
  * runs the selected experiments and writes result files and REPORT.md per paper.
  * @module
  */
-import { parseArgs } from "node:util";
 import type { AnyExperiment, Config, Paper, ProfileName } from "../core/experiment.ts";
 import { PROFILES } from "../core/experiment.ts";
 import { UsageError } from "../core/errors.ts";
 import {
   applyOverrides,
+  checkLimits,
   type Override,
   parseOverride,
   parseSeeds,
@@ -19,15 +19,18 @@ import { BACKEND_CHOICES, type BackendChoice, setupBackend } from "../engine/mod
 import { runExperiment } from "./runner.ts";
 import { comparisonRows, loadResults, terminalTable, writeReport } from "./report.ts";
 import { stderrSink } from "./progress.ts";
+import { checkOutDir, parseStrict } from "./args.ts";
+import { runMain } from "./main.ts";
+import { outsideOutHint, reproduceNeeds, requirePermissions } from "./permissions.ts";
 
 export const REPRODUCE_USAGE =
   `usage: deno task reproduce <paper|all> [--only e1,e2] [--profile smoke|default|paper]
-       [--backend auto|webgpu|wasm|cpu] [--seeds 1,2,3] [--set key=value]... [--out DIR] [--shard i/n]`;
+       [--backend auto|webgpu|wasm|cpu] [--seeds 1,2,3] [--set key=value]... [--out DIR] [--shard i/n] [--verbose]`;
 
 const OPTIONS = {
   only: { type: "string" },
-  profile: { type: "string", default: "default" },
-  backend: { type: "string", default: "auto" },
+  profile: { type: "string" },
+  backend: { type: "string" },
   seeds: { type: "string" },
   set: { type: "string", multiple: true },
   out: { type: "string" },
@@ -47,15 +50,13 @@ export interface ReproducePlan {
   shard: Shard | null;
 }
 
-/** Parse argv, turning node's parse errors into one-line usage errors. */
+/** Parse argv strictly (unknown or repeated flags are one-line usage errors). */
 export function parseFlags(args: string[]) {
-  try {
-    return parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (e) {
-    const msg = (e as Error).message.split("\n")[0]!;
-    const flags = Object.keys(OPTIONS).map((k) => `--${k}`).join(", ");
-    throw new UsageError(`${msg}; valid flags: ${flags}`);
-  }
+  return parseStrict(args, OPTIONS);
+}
+
+function known(papers: readonly Paper[]): string[] {
+  return papers.flatMap((p) => p.experiments.map((e) => e.id));
 }
 
 function choose<T extends string>(what: string, value: string, valid: readonly T[]): T {
@@ -77,15 +78,17 @@ export function planReproduce(args: string[], registry: readonly Paper[]): Repro
   }
   const target = choose("paper", positionals[0]!, [...ids, "all"]);
   const papers = target === "all" ? [...registry] : registry.filter((p) => p.id === target);
-  const profile = choose("profile", values.profile!, PROFILES);
-  const backend = choose("backend", values.backend!, BACKEND_CHOICES);
+  const profile = choose("profile", values.profile ?? "default", PROFILES);
+  const backend = choose("backend", values.backend ?? "auto", BACKEND_CHOICES);
   const seeds = values.seeds !== undefined ? parseSeeds(values.seeds) : null;
   const shard = values.shard !== undefined ? parseShard(values.shard) : null;
   const overrides: Override[] = (values.set ?? []).map(parseOverride);
   const experiments = new Map<string, AnyExperiment[]>();
   const only = values.only?.split(",").map((s) => s.trim()).filter((s) => s) ?? null;
-  const known = papers.flatMap((p) => p.experiments.map((e) => e.id));
-  for (const id of only ?? []) choose("experiment", id, known);
+  if (only !== null && only.length === 0) {
+    throw new UsageError(`--only names no experiment; give e.g. --only ${known(papers)[0]}`);
+  }
+  for (const id of only ?? []) choose("experiment", id, known(papers));
   for (const p of papers) {
     const chosen = p.experiments.filter((e) => !only || only.includes(e.id));
     if (chosen.length > 0) experiments.set(p.id, chosen);
@@ -95,7 +98,10 @@ export function planReproduce(args: string[], registry: readonly Paper[]): Repro
     for (const e of list) base.set(e.id, e.profiles[profile] as Config);
   }
   const configs = applyOverrides(base, overrides);
-  const out = values.out ?? (profile === "smoke" ? "results/_smoke" : "results");
+  for (const list of experiments.values()) {
+    for (const e of list) checkLimits(e.id, configs.get(e.id)!, e.limits, overrides);
+  }
+  const out = checkOutDir(values.out ?? (profile === "smoke" ? "results/_smoke" : "results"));
   return {
     papers: papers.filter((p) => experiments.has(p.id)),
     experiments,
@@ -109,27 +115,22 @@ export function planReproduce(args: string[], registry: readonly Paper[]): Repro
 }
 
 /** Entry point; returns the process exit code. */
-export async function reproduceMain(args: string[], registry: readonly Paper[]): Promise<number> {
-  let plan: ReproducePlan | null;
-  try {
-    plan = planReproduce(args, registry);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`error: ${e.message}`);
-      return 2;
-    }
-    throw e;
-  }
+export function reproduceMain(args: string[], registry: readonly Paper[]): Promise<number> {
+  return runMain(args, (a) => reproduce(a, registry));
+}
+
+async function reproduce(args: string[], registry: readonly Paper[]): Promise<number> {
+  const plan = planReproduce(args, registry);
   if (!plan) {
     console.log(REPRODUCE_USAGE);
     return 0;
   }
+  requirePermissions(reproduceNeeds(plan.out), `--out ${plan.out}`, outsideOutHint(plan.out));
   let backend;
   try {
     backend = await setupBackend(plan.backend);
   } catch (e) {
-    console.error(`error: ${(e as Error).message}`);
-    return 2;
+    throw new UsageError((e as Error).message);
   }
   const sink = stderrSink();
   sink.write(`backend: ${backend.name} (${backend.reason}); profile ${plan.profile}\n`);

@@ -32,15 +32,27 @@ export function figurePath(
   return `${out}/${paper}/${experiment}.${profile}.${figure}.${ext}`;
 }
 
-/** Checkpoint directory of an unfinished run (git-ignored). */
+/**
+ * Checkpoint directory of an unfinished run (git-ignored), one per shard:
+ * `<out>/<paper>/.partial/<stem>[.shard-i-of-n]/`. `tag` names another holder (e.g. `merge`).
+ */
 export function partialDir(
   out: string,
   paper: string,
   experiment: string,
   profile: ProfileName,
   version: number,
+  shard: { index: number; count: number } | string | null = null,
 ): string {
-  return `${out}/${paper}/.partial/${resultStem(experiment, profile, version)}`;
+  const stem = resultStem(experiment, profile, version);
+  const tail = shard === null
+    ? ""
+    : typeof shard === "string"
+    ? `.${shard}`
+    : shard.count > 1
+    ? `.shard-${shard.index}-of-${shard.count}`
+    : "";
+  return `${out}/${paper}/.partial/${stem}${tail}`;
 }
 
 /** Shard output of `--shard i/n`. */

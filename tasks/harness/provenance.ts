@@ -5,13 +5,21 @@
  */
 import type { BackendInfo, Provenance } from "../core/experiment.ts";
 import { backendVersions } from "../engine/mod.ts";
+import { Fault } from "../core/errors.ts";
 
 function git(args: string[]): string | null {
   try {
     const out = new Deno.Command("git", { args, stdout: "piped", stderr: "null" }).outputSync();
     return out.success ? new TextDecoder().decode(out.stdout).trim() : null;
-  } catch {
-    return null;
+  } catch (e) {
+    if ((e as Error).name === "NotCapable" || e instanceof Deno.errors.PermissionDenied) {
+      throw new Fault(
+        "missing permission: --allow-run=git (provenance records the commit)",
+        null,
+        "add --allow-run=git to the deno run command (deno.json's tasks grant it)",
+      );
+    }
+    return null; // no git binary, or not a repository: recorded as "unknown"
   }
 }
 

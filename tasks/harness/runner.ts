@@ -19,16 +19,12 @@ import type {
   ResultFile,
   Summary,
 } from "../core/experiment.ts";
-import { RESULT_SCHEMA } from "../core/experiment.ts";
+import { jsonValue, RESULT_SCHEMA } from "../core/experiment.ts";
 import { type Shard, shardCells } from "./config.ts";
-import {
-  readJsonOrNull,
-  removeStaleTemps,
-  stableHash,
-  writeAtomic,
-  writeJsonAtomic,
-} from "../core/json.ts";
+import { readJsonOrNull, removeStaleTemps, stableHash, writeJsonAtomic } from "../core/json.ts";
 import { cellFileName, figurePath, partialDir, resultPath, shardPath } from "./paths.ts";
+import { acquireLock } from "./lock.ts";
+import { publishFiles, type Staged } from "./publish.ts";
 import { CellProgress, type ProgressSink } from "./progress.ts";
 import { gitState, provenance } from "./provenance.ts";
 import { linePlot, svgToPng } from "./plot.ts";
@@ -94,7 +90,10 @@ export function planCells<C extends Config, P extends Jsonable<P>, O extends Jso
   return cells;
 }
 
-/** Hash identifying a plan: a checkpoint is reused only under the same plan. */
+/**
+ * Hash identifying a plan (paper, experiment, version, profile, resolved config, seeds, cells):
+ * every checkpoint carries it and is reused only under the same plan.
+ */
 export function planKey(
   paper: string,
   experiment: Pick<Experiment, "id" | "version">,
@@ -114,23 +113,79 @@ export function planKey(
   });
 }
 
-/** Remove a finished run's checkpoints, and `.partial/` itself once empty. */
+/** Remove a finished run's checkpoints (its own folder only), and `.partial/` once empty. */
 async function dropCheckpoint(dir: string): Promise<void> {
-  await Deno.remove(dir, { recursive: true });
+  await Deno.remove(dir, { recursive: true }).catch((e) => {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  });
   const parent = dir.slice(0, dir.lastIndexOf("/"));
   try {
     await Deno.remove(parent); // fails (kept) while other runs have checkpoints there
   } catch { /* not empty */ }
 }
 
-async function loadCheckpoint(dir: string, key: string, sink: ProgressSink): Promise<void> {
-  const meta = await readJsonOrNull<{ planKey: string }>(`${dir}/plan.json`).catch(() => null);
-  if (meta && meta.planKey !== key) {
-    sink.write(`${dir}: checkpoint is from another plan; starting over\n`);
-    await Deno.remove(dir, { recursive: true });
+/** A checkpoint as written: the cell record plus the key of the plan it belongs to. */
+interface Checkpoint<O extends Jsonable<O> = Json> extends CellRecord<O> {
+  planKey: string;
+}
+
+/** Why a checkpoint cannot be reused for `cell` under plan `key`, or null when it can. */
+export function checkpointProblem<C extends Config, P extends Jsonable<P>, O extends Jsonable<O>>(
+  exp: Experiment<C, P, O>,
+  config: C,
+  cell: CellSpec<P>,
+  key: string,
+  saved: unknown,
+): string | null {
+  const c = saved as Partial<Checkpoint> | null;
+  if (!c || typeof c !== "object" || Array.isArray(c)) return "not a checkpoint object";
+  if (c.planKey !== key) return c.planKey ? "from another plan" : "carries no plan key";
+  if (c.id !== cell.id) return `holds cell "${String(c.id)}"`;
+  if (c.seed !== (cell.seed ?? null)) return `holds seed ${String(c.seed)}, expected ${cell.seed}`;
+  if (typeof c.wallSeconds !== "number") return "has no wallSeconds";
+  return outputProblem(exp, config, cell, c.output);
+}
+
+/** Why a cell's output does not fit the cell (generic shape, then the experiment's own check). */
+export function outputProblem<C extends Config, P extends Jsonable<P>, O extends Jsonable<O>>(
+  exp: Experiment<C, P, O>,
+  config: C,
+  cell: CellSpec<P>,
+  output: unknown,
+): string | null {
+  if (output === undefined || output === null) return "has no output";
+  if (typeof output === "object" && !Array.isArray(output) && Object.keys(output).length === 0) {
+    return "has an empty output";
   }
-  await removeStaleTemps(dir);
-  await writeJsonAtomic(`${dir}/plan.json`, { planKey: key });
+  return exp.inspect?.(config, cell, output as Json).problem ?? null;
+}
+
+/** A reusable checkpoint of `cell`, or null (a line says why one was discarded). */
+async function loadCheckpoint<C extends Config, P extends Jsonable<P>, O extends Jsonable<O>>(
+  file: string,
+  exp: Experiment<C, P, O>,
+  config: C,
+  cell: CellSpec<P>,
+  key: string,
+  label: string,
+  sink: ProgressSink,
+): Promise<CellRecord<O> | null> {
+  let saved: unknown;
+  try {
+    saved = await readJsonOrNull<unknown>(file);
+  } catch {
+    saved = "unreadable";
+  }
+  if (saved === null) return null;
+  const problem = checkpointProblem(exp, config, cell, key, saved);
+  if (problem !== null) {
+    sink.write(`${label} checkpoint ${problem}; discarded, rerunning the cell\n`);
+    await Deno.remove(file).catch(() => {});
+    return null;
+  }
+  // it passed the plan, cell and output checks: its output is the O this plan's run() returned
+  const { planKey: _, ...record } = saved as Checkpoint<O>;
+  return record;
 }
 
 /** Run (or resume) one experiment and write its result or shard file. */
@@ -144,16 +199,57 @@ export async function runExperiment<C extends Config, P extends Jsonable<P>, O e
   const cells = planCells(exp, config, seeds);
   const key = await planKey(paper, exp, profile, config, seeds, cells);
   const mine = shardCells(cells, req.shard);
-  const dir = partialDir(out, paper, exp.id, profile, exp.version);
-  await loadCheckpoint(dir, key, sink);
+  const sharded = req.shard !== null && req.shard.count > 1;
+  const dir = partialDir(out, paper, exp.id, profile, exp.version, req.shard);
+  const lock = await acquireLock(dir);
+  if (lock.tookOver) {
+    sink.write(`${dir}: took over from a run that was killed (pid ${lock.tookOver.pid})\n`);
+  }
+  try {
+    await removeStaleTemps(dir, true); // this run holds the folder: every temp is a dead run's
+    const { records, ran, resumed } = await runCells(req, mine, key, dir);
+    const wall = (performance.now() - t0) / 1000;
+    const prov = provenance(backend, startedAt, wall, req.command, git);
+    let path: string;
+    if (sharded) {
+      path = await writeShard(req, key, cells.length, records, prov, dir);
+    } else {
+      path = await finishResult({
+        paper,
+        experiment: exp,
+        profile,
+        config,
+        seeds,
+        backend,
+        out,
+        records,
+        cellsPlanned: cells.length,
+        provenance: prov,
+        staging: dir,
+      });
+    }
+    await dropCheckpoint(dir);
+    return { path, cellsRun: ran, cellsResumed: resumed, cellsPlanned: cells.length };
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Run this shard's cells, reusing checkpoints that match the plan; checkpoint each new one. */
+async function runCells<C extends Config, P extends Jsonable<P>, O extends Jsonable<O>>(
+  req: RunRequest<C, P, O>,
+  mine: readonly CellSpec<P>[],
+  key: string,
+  dir: string,
+): Promise<{ records: CellRecord<O>[]; ran: number; resumed: number }> {
+  const { experiment: exp, paper, profile, config, backend, sink } = req;
   const records: CellRecord<O>[] = [];
   let resumed = 0, ran = 0;
   for (const [k, cell] of mine.entries()) {
     const label = `[${paper}/${exp.id} ${k + 1}/${mine.length} ${cell.id}]`;
     const file = `${dir}/${cellFileName(cell.id)}`;
-    // a checkpoint this plan wrote (same plan key): its output is the O that run() returned
-    const saved = await readJsonOrNull<CellRecord<O>>(file).catch(() => null);
-    if (saved && saved.id === cell.id) {
+    const saved = await loadCheckpoint(file, exp, config, cell, key, label, sink);
+    if (saved) {
       records.push(saved);
       resumed++;
       sink.write(`${label} resumed from checkpoint\n`);
@@ -161,68 +257,54 @@ export async function runExperiment<C extends Config, P extends Jsonable<P>, O e
     }
     const progress = new CellProgress(sink, label);
     const c0 = performance.now();
-    const output = await exp.run(config, {
-      cell,
-      profile,
-      backend,
-      progress,
-    });
+    const output = await exp.run(config, { cell, profile, backend, progress });
+    const problem = outputProblem(exp, config, cell, output);
+    if (problem !== null) {
+      throw new Error(`${paper}/${exp.id}: cell ${cell.id} ${problem} (a bug in the experiment)`);
+    }
     const record: CellRecord<O> = {
       id: cell.id,
       seed: cell.seed ?? null,
       output,
       wallSeconds: Math.round(performance.now() - c0) / 1000,
     };
-    await writeJsonAtomic(file, record);
+    await writeJsonAtomic(file, { ...record, planKey: key } satisfies Checkpoint<O>);
     records.push(record);
     ran++;
     progress.finish(`done in ${record.wallSeconds.toFixed(1)}s`);
   }
-  const wall = (performance.now() - t0) / 1000;
-  const prov = provenance(backend, startedAt, wall, req.command, git);
-  if (req.shard && req.shard.count > 1) {
-    const path = shardPath(
-      out,
-      paper,
-      exp.id,
-      profile,
-      exp.version,
-      req.shard.index,
-      req.shard.count,
-    );
-    const shardFile: ShardFile<O> = {
-      schema: RESULT_SCHEMA,
-      kind: "shard",
-      paper,
-      experiment: exp.id,
-      experimentVersion: exp.version,
-      profile,
-      planKey: key,
-      config,
-      seeds: [...seeds],
-      shard: req.shard,
-      cellsPlanned: cells.length,
-      cells: records,
-      provenance: prov,
-    };
-    await writeJsonAtomic(path, shardFile);
-    await dropCheckpoint(dir);
-    return { path, cellsRun: ran, cellsResumed: resumed, cellsPlanned: cells.length };
-  }
-  const path = await finishResult({
+  return { records, ran, resumed };
+}
+
+/** Write a shard file (staged in the shard's own checkpoint folder, then renamed). */
+async function writeShard<C extends Config, P extends Jsonable<P>, O extends Jsonable<O>>(
+  req: RunRequest<C, P, O>,
+  key: string,
+  cellsPlanned: number,
+  records: CellRecord<O>[],
+  prov: ResultFile["provenance"],
+  dir: string,
+): Promise<string> {
+  const { experiment: exp, paper, profile, out } = req;
+  const shard = req.shard!;
+  const path = shardPath(out, paper, exp.id, profile, exp.version, shard.index, shard.count);
+  const shardFile: ShardFile<O> = {
+    schema: RESULT_SCHEMA,
+    kind: "shard",
     paper,
-    experiment: exp,
+    experiment: exp.id,
+    experimentVersion: exp.version,
     profile,
-    config,
-    seeds,
-    backend,
-    out,
-    records,
-    cellsPlanned: cells.length,
+    planKey: key,
+    config: req.config,
+    seeds: [...req.seeds],
+    shard,
+    cellsPlanned,
+    cells: records,
     provenance: prov,
-  });
-  await dropCheckpoint(dir);
-  return { path, cellsRun: ran, cellsResumed: resumed, cellsPlanned: cells.length };
+  };
+  await publishFiles(dir, [{ path, data: shardFile }]);
+  return path;
 }
 
 /** Inputs of the summary step (shared by full runs and `report --merge`). */
@@ -234,9 +316,39 @@ export interface FinishRequest<
   records: CellRecord<O>[];
   cellsPlanned: number;
   provenance: ResultFile["provenance"];
+  /** Folder (held under a lock) where figures and the result file are staged before publishing. */
+  staging: string;
 }
 
-/** Summarise cell records, write figures (SVG + PNG) and the result file. Returns its path. */
+/**
+ * Samples the cells hold, summed over cells by the experiment's `inspect` (planned: what the
+ * config plans for each planned cell; done: what the records contain).
+ */
+export function cellSamples<C extends Config, P extends Jsonable<P>, O extends Jsonable<O>>(
+  exp: Experiment<C, P, O>,
+  config: C,
+  seeds: readonly number[],
+  records: readonly CellRecord<O>[],
+): Record<string, { planned: number; done: number }> {
+  const out: Record<string, { planned: number; done: number }> = {};
+  if (!exp.inspect) return out;
+  const byId = new Map(records.map((r) => [r.id, r]));
+  for (const cell of exp.cells(config, seeds)) {
+    const r = byId.get(cell.id);
+    const seen = exp.inspect(config, cell, r ? jsonValue(r.output) : null).samples ?? {};
+    for (const [k, v] of Object.entries(seen)) {
+      const acc = out[k] ?? { planned: 0, done: 0 };
+      out[k] = { planned: acc.planned + v.planned, done: acc.done + (r ? v.done : 0) };
+    }
+  }
+  return out;
+}
+
+/**
+ * Summarise cell records, then publish figures (SVG + PNG) and the result file as one step: all
+ * are written into `req.staging` first, then renamed into place, the result file last. Returns
+ * the result file's path.
+ */
 export async function finishResult<C extends Config, P extends Jsonable<P>, O extends Jsonable<O>>(
   req: FinishRequest<C, P, O>,
 ): Promise<string> {
@@ -246,19 +358,20 @@ export async function finishResult<C extends Config, P extends Jsonable<P>, O ex
     backend: req.backend,
   });
   const figures: FigureRef[] = [];
+  const staged: Staged[] = [];
   const baseName = (p: string) => p.slice(p.lastIndexOf("/") + 1);
   for (const fig of summary.figures ?? []) {
     const ref: FigureRef = { name: fig.name, caption: fig.caption, svg: null, png: null };
     const svg = fig.plot ? await linePlot(fig.plot) : null;
     if (svg) {
       const svgFile = figurePath(out, paper, exp.id, profile, fig.name, "svg");
-      await writeAtomic(svgFile, svg);
+      staged.push({ path: svgFile, data: svg });
       ref.svg = baseName(svgFile);
     }
     const png = fig.png ?? (svg ? await svgToPng(svg) : null);
     if (png) {
       const pngFile = figurePath(out, paper, exp.id, profile, fig.name, "png");
-      await writeAtomic(pngFile, png);
+      staged.push({ path: pngFile, data: png });
       ref.png = baseName(pngFile);
     }
     figures.push(ref);
@@ -277,6 +390,7 @@ export async function finishResult<C extends Config, P extends Jsonable<P>, O ex
     samples: {
       cells: { planned: req.cellsPlanned, done: req.records.length },
       ...(summary.samples ?? {}),
+      ...cellSamples(exp, req.config, req.seeds, req.records),
     },
     figures,
     notes: summary.notes ?? [],
@@ -284,7 +398,7 @@ export async function finishResult<C extends Config, P extends Jsonable<P>, O ex
     ...await codeHashField(paper, exp.id),
   };
   const path = resultPath(out, paper, exp.id, profile, exp.version);
-  await writeJsonAtomic(path, result);
+  await publishFiles(req.staging, [...staged, { path, data: result }]);
   return path;
 }
 

@@ -18,6 +18,7 @@ import type {
   Experiment,
   Json,
 } from "../../../tasks/core/experiment.ts";
+import type { Limits } from "../../../tasks/core/experiment.ts";
 import { chenPlan } from "../chen.ts";
 import { CostTable } from "../dp.ts";
 import { stateSizes } from "../executor.ts";
@@ -49,6 +50,15 @@ const paper: CostCurvesConfig = {
   maxLength: 10000,
   headlineFraction: 0.05,
   timingT: 10000,
+};
+/** Valid values (the planner solves t ≤ 100,000 in about a second; see tasks/bptt.ts). */
+const limits: Limits<CostCurvesConfig> = {
+  t: { min: 2, max: 100_000, integer: true },
+  alphas: { nonEmpty: true, maxItems: 10, distinct: true, min: 1, max: 100, integer: true },
+  budgets: { nonEmpty: true, maxItems: 20, distinct: true, min: 2, max: 100_000, integer: true },
+  maxLength: { min: 2, max: 100_000, integer: true },
+  headlineFraction: { min: 0.001, max: 1 },
+  timingT: { min: 2, max: 100_000, integer: true },
 };
 const defaults: CostCurvesConfig = { ...paper };
 const smoke: CostCurvesConfig = { ...paper, t: 100, maxLength: 1000, timingT: 1000 };
@@ -312,6 +322,7 @@ export const experiment: Experiment<CostCurvesConfig, CostCell, CostOutput> = {
   title: "Optimal forward-op cost vs memory and vs sequence length",
   reproduces: "cost-vs-memory and cost-vs-length figures (values per the reference notes)",
   profiles: { smoke, default: defaults, paper },
+  limits,
   seeds: { smoke: [1], default: [1], paper: [1] },
   cells: (config): CellSpec<CostCell>[] => [
     { id: "hsm", params: { kind: "sweep", strategy: "hsm", alpha: 1, exact: false } },

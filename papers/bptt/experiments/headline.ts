@@ -22,7 +22,7 @@ import type {
   Json,
   NoParams,
 } from "../../../tasks/core/experiment.ts";
-import { jsonValue } from "../../../tasks/core/experiment.ts";
+import { jsonValue, type Limits } from "../../../tasks/core/experiment.ts";
 import type { IntervalMetric } from "../../../tasks/core/interval.ts";
 import { optimalCost } from "../plan.ts";
 import { measureLstmMethods, PAPER_BETA } from "./_lstm.ts";
@@ -40,6 +40,15 @@ export interface HeadlineConfig extends Config {
   /** Timed interleaved rounds (after one discarded warm-up round). */
   rounds: number;
 }
+
+/** Valid values (t × batch × hidden bounded so standard BPTT's tape fits a few GB). */
+const limits: Limits<HeadlineConfig> = {
+  t: { min: 2, max: 10_000, integer: true },
+  hidden: { min: 1, max: 1024, integer: true },
+  batch: { min: 1, max: 256, integer: true },
+  fraction: { min: 0.001, max: 1 },
+  rounds: { min: 1, max: 100, integer: true },
+};
 
 const paper: HeadlineConfig = { t: 1000, hidden: 128, batch: 16, fraction: 0.05, rounds: 9 };
 const defaults: HeadlineConfig = { ...paper, hidden: 64, batch: 8, rounds: 15 };
@@ -145,6 +154,7 @@ export const experiment: Experiment<HeadlineConfig, NoParams, Out> = {
   title: "Headline: 95% memory saved at ≤ 1/3 more time, t = 1000",
   reproduces: "Abstract (t = 1000: 95% memory saved, one third more time)",
   profiles: { smoke, default: defaults, paper },
+  limits,
   seeds: { smoke: [1], default: [1], paper: [1] },
   cells: (_config, seeds) => seeds.map((seed) => ({ id: `seed=${seed}`, seed, params: {} })),
   run: (config, ctx) => Promise.resolve(runCell(config, ctx)),

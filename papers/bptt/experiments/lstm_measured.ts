@@ -23,7 +23,7 @@ import type {
   Json,
   NoParams,
 } from "../../../tasks/core/experiment.ts";
-import { jsonValue } from "../../../tasks/core/experiment.ts";
+import { jsonValue, type Limits } from "../../../tasks/core/experiment.ts";
 import type { LinePlotSpec } from "../../../tasks/core/figure.ts";
 import type { IntervalMetric } from "../../../tasks/core/interval.ts";
 import { measureLstmMethods, PAPER_BETA } from "./_lstm.ts";
@@ -48,6 +48,18 @@ export interface LstmMeasuredConfig extends Config {
   /** Also run the PyTorch peer (`torch_peer.py`) when PyTorch is installed. */
   torchPeer: boolean;
 }
+
+/** Valid values (t × batch × hidden bounded so standard BPTT's tape fits a few GB). */
+const limits: Limits<LstmMeasuredConfig> = {
+  t: { min: 2, max: 10_000, integer: true },
+  hidden: { min: 1, max: 1024, integer: true },
+  batch: { min: 1, max: 256, integer: true },
+  fractions: { nonEmpty: true, maxItems: 20, distinct: true, min: 0.001, max: 1 },
+  methods: { nonEmpty: true, distinct: true, oneOf: ["bptt", "chen", "hsm", "ism", "msm"] },
+  msmFractions: { maxItems: 20, distinct: true, min: 0.001, max: 1 },
+  rounds: { min: 1, max: 100, integer: true },
+  torchPeer: { oneOf: [true, false] },
+};
 
 const paper: LstmMeasuredConfig = {
   t: 1000,
@@ -191,6 +203,7 @@ export const experiment: Experiment<LstmMeasuredConfig, NoParams, Cell> = {
   title: "LSTM at t = 1000: measured peak memory and time per iteration, all methods",
   reproduces: "LSTM memory/time experiment (sequence length 1000)",
   profiles: { smoke, default: defaults, paper },
+  limits,
   seeds: { smoke: [1], default: [1], paper: [1] },
   cells: (_config, seeds) => seeds.map((seed) => ({ id: `seed=${seed}`, seed, params: {} })),
   run: (config, ctx) => Promise.resolve(runCell(config, ctx)),

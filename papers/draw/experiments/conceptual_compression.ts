@@ -11,7 +11,7 @@ import type { Experiment, NoParams } from "../../../tasks/core/experiment.ts";
 import { imageGridPng, type LinePlotSpec } from "../../../tasks/core/figure.ts";
 import type { PriorVariant } from "../conv_draw.ts";
 import { loadDrawData } from "../data.ts";
-import { type ElboConfig, elboProfiles } from "../elbo_experiment.ts";
+import { ELBO_LIMITS, type ElboConfig, elboProfiles } from "../elbo_experiment.ts";
 import { batchTensor, evaluate } from "../train.ts";
 import { withTrainedModel } from "../trained.ts";
 
@@ -55,6 +55,7 @@ export const experiment: Experiment<ConceptualConfig, NoParams, ConceptualCell> 
   title: "Conceptual compression: per-iteration KL and partial-latent reconstructions (MNIST)",
   reproduces: "Conceptual compression figure (reconstructions from the first k iterations)",
   profiles,
+  limits: { ...ELBO_LIMITS, gridImages: { min: 1, max: 100, integer: true } },
   seeds: { smoke: [1], default: [1], paper: [1] },
   cells: (_c, seeds) =>
     seeds.map((seed) => ({ id: `binarized_mnist/seed=${seed}`, seed, params: {} })),

@@ -13,7 +13,7 @@ import type { LinePlotSpec } from "../../../tasks/core/figure.ts";
 import { j2kRoundTrip, jpegRoundTrip, psnr, ssimGrey, toBytes } from "../codecs.ts";
 import type { PriorVariant } from "../conv_draw.ts";
 import { loadDrawData } from "../data.ts";
-import { type ElboConfig, elboProfiles } from "../elbo_experiment.ts";
+import { ELBO_LIMITS, type ElboConfig, elboProfiles } from "../elbo_experiment.ts";
 import { batchTensor } from "../train.ts";
 import { withTrainedModel } from "../trained.ts";
 
@@ -189,6 +189,13 @@ export const experiment: Experiment<RdConfig, RdParams, RdCell> = {
   title: "Rate–distortion: conv DRAW vs JPEG and JPEG 2000 on 8-bit Fashion-MNIST",
   reproduces: "Lossy compression figure (conv DRAW vs JPEG / JPEG 2000 at 0.05–0.8 bits/dim)",
   profiles,
+  limits: {
+    ...ELBO_LIMITS,
+    rdImages: { min: 1, max: 10_000, integer: true },
+    jpegQualities: { nonEmpty: true, distinct: true, min: 1, max: 100, integer: true },
+    j2kRatios: { nonEmpty: true, distinct: true, min: 1, max: 1000 },
+    levels: { nonEmpty: true, distinct: true, min: 0.001, max: 8 },
+  },
   seeds: { smoke: [1], default: [1], paper: [1] },
   cells: (_c, seeds): CellSpec<RdParams>[] => [
     ...seeds.map((seed): CellSpec<RdParams> => ({

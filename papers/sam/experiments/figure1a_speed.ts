@@ -17,6 +17,7 @@ import type {
   Experiment,
   Json,
 } from "../../../tasks/core/experiment.ts";
+import type { Limits } from "../../../tasks/core/experiment.ts";
 import type { LinePlotSpec } from "../../../tasks/core/figure.ts";
 import { Rng } from "../../../tasks/core/rng.ts";
 import type { ModelName } from "../model.ts";
@@ -62,6 +63,25 @@ export interface SpeedConfig extends Config {
   /** log2 N of the same full-memory run with eager (naive) in-place re-links. */
   fullEagerLog2N: number[];
 }
+
+/** Valid values (N ≤ 2^22: a 2^22 × W float memory is 0.5 GB at W = 32). */
+const limits: Limits<SpeedConfig> = {
+  models: { nonEmpty: true, distinct: true, oneOf: ["ntm", "dam", "sam_linear", "sam_ann"] },
+  log2N: { nonEmpty: true, distinct: true, min: 2, max: 22, integer: true },
+  batch: { min: 1, max: 64, integer: true },
+  hidden: { min: 1, max: 1024, integer: true },
+  W: { min: 1, max: 256, integer: true },
+  heads: { min: 1, max: 16, integer: true },
+  K: { min: 1, max: 64, integer: true },
+  sparseSteps: { min: 1, max: 1000, integer: true },
+  denseSteps: { min: 1, max: 1000, integer: true },
+  reps: { min: 1, max: 100, integer: true },
+  denseMaxBytes: { min: 0, max: 64e9, integer: true },
+  eagerLog2N: { distinct: true, min: 2, max: 22, integer: true },
+  updateSteps: { min: 1, max: 10_000, integer: true },
+  fullLog2N: { distinct: true, min: 2, max: 22, integer: true },
+  fullEagerLog2N: { distinct: true, min: 2, max: 22, integer: true },
+};
 
 const paper: SpeedConfig = {
   models: ["ntm", "dam", "sam_linear", "sam_ann"],
@@ -433,6 +453,7 @@ export const experiment: Experiment<SpeedConfig, SpeedParams, SpeedCell> = {
   title: "Speed: forward+backward time per step vs memory size",
   reproduces: "Figure 1a",
   profiles: { smoke, default: defaults, paper },
+  limits,
   seeds: { smoke: [1], default: [1], paper: [1] },
   cells: (config) => cellsOf(config),
   run: runCell,

@@ -16,6 +16,7 @@ import type {
   Experiment,
   Json,
 } from "../../../tasks/core/experiment.ts";
+import type { Limits } from "../../../tasks/core/experiment.ts";
 import { profilePeakBytes } from "../../../tasks/core/memory.ts";
 import type { LinePlotSpec } from "../../../tasks/core/figure.ts";
 import { Rng } from "../../../tasks/core/rng.ts";
@@ -45,6 +46,20 @@ export interface MemoryConfig extends Config {
   /** N at which the paper's ratio is quoted (64K = 2^16). */
   ratioLog2N: number;
 }
+
+/** Valid values (N ≤ 2^22: a 2^22 × W float memory is 0.5 GB at W = 32). */
+const limits: Limits<MemoryConfig> = {
+  models: { nonEmpty: true, distinct: true, oneOf: ["ntm", "dam", "sam_linear", "sam_ann"] },
+  log2N: { nonEmpty: true, distinct: true, min: 2, max: 22, integer: true },
+  batch: { min: 1, max: 64, integer: true },
+  steps: { min: 1, max: 10_000, integer: true },
+  hidden: { min: 1, max: 1024, integer: true },
+  W: { min: 1, max: 256, integer: true },
+  heads: { min: 1, max: 16, integer: true },
+  K: { min: 1, max: 64, integer: true },
+  denseMaxBytes: { min: 0, max: 64e9, integer: true },
+  ratioLog2N: { min: 2, max: 22, integer: true },
+};
 
 const paper: MemoryConfig = {
   models: ["ntm", "dam", "sam_linear", "sam_ann"],
@@ -180,6 +195,7 @@ export const experiment: Experiment<MemoryConfig, MemoryParams, MemoryCell> = {
   title: "Memory: bytes of a 100-step sequence vs memory size",
   reproduces: "Figure 1b",
   profiles: { smoke, default: defaults, paper },
+  limits,
   seeds: { smoke: [1], default: [1], paper: [1] },
   cells: (config) =>
     config.models.flatMap((model) =>

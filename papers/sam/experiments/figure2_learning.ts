@@ -16,6 +16,7 @@ import type {
   Experiment,
   Json,
 } from "../../../tasks/core/experiment.ts";
+import type { CellInspection, CellSpec, Limits } from "../../../tasks/core/experiment.ts";
 import { Rng } from "../../../tasks/core/rng.ts";
 import { seedStat } from "../../../tasks/core/stats.ts";
 import {
@@ -65,6 +66,59 @@ export interface LearningConfig extends Config {
   sortOutputs: number;
   /** Episodes averaged per curve point. */
   curveWindow: number;
+}
+
+/** Valid values. */
+const limits: Limits<LearningConfig> = {
+  tasks: { nonEmpty: true, distinct: true, oneOf: ["copy", "associative_recall", "priority_sort"] },
+  models: {
+    nonEmpty: true,
+    distinct: true,
+    oneOf: ["lstm", "ntm", "dam", "sam_linear", "sam_ann"],
+  },
+  episodes: { min: 1, max: 10_000_000, integer: true },
+  batch: { min: 1, max: 256, integer: true },
+  learningRate: { min: 1e-9, max: 1 },
+  decay: { min: 0, max: 0.9999 },
+  clipNorm: { min: 0.001, max: 1e6 },
+  hidden: { min: 1, max: 1024, integer: true },
+  N: { min: 4, max: 1_048_576, integer: true },
+  W: { min: 1, max: 256, integer: true },
+  heads: { min: 1, max: 16, integer: true },
+  K: { min: 1, max: 64, integer: true },
+  copyMaxLength: { min: 1, max: 1000, integer: true },
+  recallMaxItems: { min: 3, max: 100, integer: true },
+  sortInputs: { min: 1, max: 1000, integer: true },
+  sortOutputs: { min: 1, max: 1000, integer: true },
+  curveWindow: { min: 1, max: 1_000_000, integer: true },
+};
+
+/**
+ * A cell's output must be this cell's (task, model, seed) with one curve point per `curveWindow`
+ * episodes of `config.episodes`; `episodes` counts what the curve covers.
+ */
+function inspect(
+  config: LearningConfig,
+  cell: CellSpec<LearningParams>,
+  output: Json,
+): CellInspection {
+  const o = output as Partial<LearningCell> | null;
+  const planned = config.episodes;
+  const done = Array.isArray(o?.curve) ? (o.curve.at(-1)?.episode ?? 0) : 0;
+  const want = Math.floor(planned / config.curveWindow) * config.curveWindow;
+  const samples = { episodes: { planned, done: o ? done : 0 } };
+  if (o === null) return { problem: null, samples };
+  const p = cell.params ?? {};
+  let problem: string | null = null;
+  if (o.task !== p.task || o.model !== p.model || o.seed !== cell.seed) {
+    problem = `holds ${o.task}/${o.model}/seed=${o.seed}`;
+  } else if (!Array.isArray(o.curve) || typeof o.msPerEpisode !== "number") {
+    problem = "lacks its curve or timing";
+  } else if (done !== want || o.curve.length !== want / config.curveWindow) {
+    problem = `holds a curve to episode ${done}, the config plans ${want}`;
+  }
+  if (problem === null) samples.episodes.done = planned;
+  return { problem, samples };
 }
 
 const paper: LearningConfig = {
@@ -255,6 +309,8 @@ export const experiment: Experiment<LearningConfig, LearningParams, LearningCell
   title: "Learning curves on copy, associative recall and priority sort",
   reproduces: "Figure 2",
   profiles: { smoke, default: defaults, paper },
+  limits,
+  inspect,
   seeds: { smoke: [1], default: [1, 2], paper: Array.from({ length: 30 }, (_, i) => i + 1) },
   cells: (config, seeds) =>
     config.tasks.flatMap((task) =>
