@@ -4,6 +4,7 @@
  * @module
  */
 import { dirname, join, normalize, relative } from "node:path";
+import { relativeImports } from "../tasks/harness/code_hash.ts";
 
 /** A source file: repo-relative path and its text. */
 export interface SourceFile {
@@ -11,19 +12,9 @@ export interface SourceFile {
   text: string;
 }
 
-// `import … from "x"`, `export … from "x"`, bare `import "x"`, `import("x")`, `new URL("x", import.meta.url)`.
-const IMPORT =
-  /^(?:import|export)\b[^"'`;]*?from\s*["']([^"']+)["']|^import\s*["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)|new URL\(\s*["']([^"']+)["']\s*,\s*import\.meta\.url\s*\)/gms;
-
-/** Relative specifiers a file imports, in order (doc-comment examples are ignored). */
+/** Relative `.ts` specifiers a file imports, in order (the reader the code hash uses). */
 export function importsOf(text: string): string[] {
-  const code = text.split("\n").filter((l) => !/^\s*(\*|\/\/)/.test(l)).join("\n");
-  const out: string[] = [];
-  for (const m of code.matchAll(IMPORT)) {
-    const spec = m[1] ?? m[2] ?? m[3] ?? m[4];
-    if (spec && spec.startsWith(".") && /\.ts$/.test(spec)) out.push(spec);
-  }
-  return out;
+  return relativeImports(text).filter((spec) => spec.endsWith(".ts"));
 }
 
 /** True for files the rules do not cover: tests and their helpers. */
