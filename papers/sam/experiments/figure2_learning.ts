@@ -100,7 +100,11 @@ const smoke: LearningConfig = {
   curveWindow: 2,
 };
 
-function taskOf(config: LearningConfig, task: string) {
+/** Sizes, longest episode and sampler of one Figure 2 task under `config`. */
+export function taskOf(
+  config: LearningConfig,
+  task: string,
+): { sizes: { X: number; Y: number }; maxSteps: number; next: (r: Rng) => Episode } {
   const B = config.batch;
   switch (task) {
     case "copy": {
