@@ -26,6 +26,8 @@ export interface ModelSizes {
   ann?: Partial<AnnOptions>;
   /** SAM: memory stays full across sequences (full-index benchmark). */
   persistent?: boolean;
+  /** SAM: backward pass ("tape", the default, or the first version's per-step "recompute"). */
+  samBackward?: "tape" | "recompute";
 }
 
 /** All model names, in the paper's legend order. */
@@ -52,6 +54,7 @@ export async function createModel(
         ann: { ...DEFAULT_ANN, ...s.ann },
         maxSteps: s.maxSteps,
         persistent: s.persistent ?? false,
+        backward: s.samBackward ?? "tape",
       },
       s.batch,
       rng,

@@ -311,7 +311,7 @@ export class SamModel implements SequenceModel {
 
   #runRecompute(ep: Episode, backward: boolean): PassResult {
     const { heads: Hh, K, W, hidden: Hd, delta } = this.spec;
-    const B = ep.B, HK = Hh * K, I = samIfaceSize(this.spec), X = ep.X, Y = ep.Y;
+    const B = ep.B, HK = Hh * K, X = ep.X, Y = ep.Y;
     const p = this.params;
     const recs: StepRecord[] = [];
     const probs = new Float32Array(ep.T * B * Y);

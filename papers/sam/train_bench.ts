@@ -1,13 +1,17 @@
 /**
  * `deno task bench sam`: training speed of the Figure 2 models at the Figure 2 default sizes
- * (LSTM 100, N 128, word 32, 4 heads, K 4; copy lengths 1–20), in sequences (episodes) per second
- * and kernels per minibatch, for the old path (one thread, batch 8, `train`) and the new one
- * (`trainParallel`: replica workers, one shard of a larger synchronous minibatch each), in
- * interleaved rounds (old, new, old, new, …) in one process, with the ratio per round. Before the
- * rounds, one batch-8 minibatch per model is broken down: forward+backward, of which the top-K
- * search, and the optimiser step (clip + RMSProp), in wall time; kernels and their time under
- * `tf.profile` (only registered backend kernels are counted; the rest of the wall time is JS:
- * TF.js dispatch, the sparse write, the fused read and the visible-word bookkeeping).
+ * (LSTM 100, N 128, word 32, 4 heads, K 4; copy lengths 1–20), in episodes (sequences) per
+ * second and kernels per minibatch, in interleaved rounds in one process of three paths:
+ * - `old`: the first version — one thread, batch 8, SAM's per-step recompute backward (`train`);
+ * - `tape`: one thread, batch 8, SAM's taped backward (sparse models only; the dense models have
+ *   no second backward);
+ * - `new`: `trainParallel` — replica workers, one shard each of a synchronous minibatch of 64
+ *   (8 × 8, the sequences the paper's 8 asynchronous workers consume per round), taped backward;
+ * with the ratio new/old per round (median, min, max). Before the rounds, one batch-8 minibatch
+ * of the old path is broken down: forward+backward, of which the top-K search, and the optimiser
+ * step (clip + RMSProp), in wall time; kernels and their time under `tf.profile` (only registered
+ * backend kernels are counted; the rest of the wall time is JS: TF.js dispatch and tape
+ * bookkeeping, the sparse write, the fused read and the visible-word bookkeeping).
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
@@ -16,19 +20,19 @@ import { median } from "../../tasks/core/stats.ts";
 import { setupBackend } from "../../tasks/engine/mod.ts";
 import type { Episode } from "../../datasets/synthetic/mod.ts";
 import { PARAM_NAMES } from "./controller.ts";
+import { splitEpisode } from "./episode_shards.ts";
 import { experiment as figure2, taskOf } from "./experiments/figure2_learning.ts";
 import type { ModelName, SequenceModel } from "./model.ts";
 import { createModel, MODEL_NAMES, type ModelSizes } from "./models.ts";
 import type { SamModel } from "./sam.ts";
 import { clipByGlobalNorm } from "./train.ts";
-import { splitEpisode } from "./episode_shards.ts";
 import { pooledGrads } from "./train_parallel.ts";
 import { TrainPool } from "./train_pool.ts";
 
 /** Options of one bench run. */
 export interface SamTrainBenchOptions {
   models?: ModelName[];
-  /** New path: workers and synchronous minibatch (default 2 and 64 = 8 workers × 8). */
+  /** New path: workers and synchronous minibatch (default 2 and 64). */
   workers?: number;
   batch?: number;
   /** Interleaved rounds (default 5; quick 2). */
@@ -61,21 +65,42 @@ async function kernelsOf(f: () => void): Promise<{ count: number; ms: number }> 
   return { count, ms };
 }
 
+interface PathStats {
+  batch: number;
+  workers: number;
+  episodesPerSecond: number;
+  episodesPerSecondMin: number;
+  episodesPerSecondMax: number;
+  kernelsPerMinibatch: number;
+}
+
+function stats(batch: number, workers: number, eps: number[], kernels: number): PathStats {
+  return {
+    batch,
+    workers,
+    episodesPerSecond: round(median(eps), 2),
+    episodesPerSecondMin: round(Math.min(...eps), 2),
+    episodesPerSecondMax: round(Math.max(...eps), 2),
+    kernelsPerMinibatch: kernels,
+  };
+}
+
 /** Run the bench; returns the measured object (the caller writes it). */
-export async function runSamTrainBench(o: SamTrainBenchOptions = {}): Promise<
-  Record<string, unknown>
-> {
+export async function runSamTrainBench(
+  o: SamTrainBenchOptions = {},
+): Promise<Record<string, unknown>> {
   await setupBackend("wasm");
   const cfg = figure2.profiles.default;
   const workers = o.workers ?? 2, newBatch = o.batch ?? 64, oldBatch = cfg.batch;
   const rounds = o.rounds ?? (o.quick ? 2 : 5);
   const oldSteps = o.quick ? 2 : 4, newSteps = o.quick ? 1 : 2;
   const task = (B: number) => taskOf({ ...cfg, batch: B }, "copy");
-  const lr = cfg.learningRate;
   const loadBefore = Deno.loadavg();
+  const t0Bench = performance.now();
   const breakdown: Record<string, unknown>[] = [], rows: Record<string, unknown>[] = [];
   for (const name of o.models ?? MODEL_NAMES) {
-    const sizes = (B: number): ModelSizes => ({
+    const sparse = name === "sam_linear" || name === "sam_ann";
+    const sizes = (B: number, samBackward: "tape" | "recompute" = "tape"): ModelSizes => ({
       input: task(B).sizes.X,
       output: task(B).sizes.Y,
       hidden: cfg.hidden,
@@ -85,42 +110,52 @@ export async function runSamTrainBench(o: SamTrainBenchOptions = {}): Promise<
       K: cfg.K,
       batch: B,
       maxSteps: task(B).maxSteps,
+      samBackward,
     });
-    const oldModel = await createModel(name, sizes(oldBatch), new Rng(1));
-    const newModel = await createModel(name, sizes(newBatch), new Rng(1));
     const shardB = Math.ceil(newBatch / workers);
+    const models = {
+      old: await createModel(name, sizes(oldBatch, "recompute"), new Rng(1)),
+      tape: sparse ? await createModel(name, sizes(oldBatch), new Rng(1)) : null,
+      new: await createModel(name, sizes(newBatch), new Rng(1)),
+      shard: await createModel(name, sizes(shardB), new Rng(1)),
+    };
     const pool = await TrainPool.start(workers, name, sizes(shardB), 1, tf.getBackend());
-    const oldOpt = tf.train.rmsprop(lr, cfg.decay, 0, 1e-8);
-    const newOpt = tf.train.rmsprop(lr, cfg.decay, 0, 1e-8);
+    const opt = () => tf.train.rmsprop(cfg.learningRate, cfg.decay, 0, 1e-8);
+    const opts = { old: opt(), tape: opt(), new: opt() };
     try {
-      const oldStep = (ep: Episode) => {
+      const localStep = (m: SequenceModel, op: tf.Optimizer, ep: Episode) => {
         const t0 = performance.now();
-        const res = oldModel.run(ep, true);
+        const res = m.run(ep, true);
         const t1 = performance.now();
-        applyStep(oldOpt, oldModel, res.grads!, cfg.clipNorm);
+        applyStep(op, m, res.grads!, cfg.clipNorm);
         return { run: t1 - t0, opt: performance.now() - t1 };
       };
       const newStep = async (ep: Episode) => {
-        const { grads } = await pooledGrads(newModel, pool, ep);
-        applyStep(newOpt, newModel, grads, cfg.clipNorm);
+        const { grads } = await pooledGrads(models.new, pool, ep);
+        applyStep(opts.new, models.new, grads, cfg.clipNorm);
       };
       const rng = new Rng(11);
-      // Warm-up (kernel compilation, hnswlib load), then the batch-8 breakdown.
-      oldStep(task(oldBatch).next(rng)), await newStep(task(newBatch).next(rng));
+      // Warm-up (kernel set-up, hnswlib load), then the batch-8 breakdown of the old path.
+      localStep(models.old, opts.old, task(oldBatch).next(rng));
+      if (models.tape) localStep(models.tape, opts.tape, task(oldBatch).next(rng));
+      await newStep(task(newBatch).next(rng));
       const bd = { run: 0, opt: 0, search: 0, T: 0 };
       const n = o.quick ? 1 : 3;
       for (let i = 0; i < n; i++) {
         const ep = task(oldBatch).next(rng);
-        const t = oldStep(ep);
+        const t = localStep(models.old, opts.old, ep);
         bd.run += t.run / n, bd.opt += t.opt / n, bd.T += ep.T / n;
-        bd.search += ((oldModel as SamModel).searchMs ?? 0) / n;
+        bd.search += ((models.old as SamModel).searchMs ?? 0) / n;
       }
       const epK = task(oldBatch).next(rng);
-      const kOld = await kernelsOf(() => void oldStep(epK));
-      const kOpt = await kernelsOf(() => {
-        const res = oldModel.run(epK, true);
+      const passOnly = (m: SequenceModel, ep: Episode) => () => {
+        const res = m.run(ep, true);
         tf.dispose(res.grads!);
-      });
+      };
+      const kOld = await kernelsOf(() => void localStep(models.old, opts.old, epK));
+      const kOldPass = await kernelsOf(passOnly(models.old, epK));
+      const kTape = models.tape ? await kernelsOf(passOnly(models.tape, epK)) : null;
+      const kOpt = kOld.count - kOldPass.count;
       breakdown.push({
         model: name,
         batch: oldBatch,
@@ -130,52 +165,44 @@ export async function runSamTrainBench(o: SamTrainBenchOptions = {}): Promise<
         msSearch: round(bd.search, 1),
         msOptimizer: round(bd.opt, 1),
         kernelsPerMinibatch: kOld.count,
-        kernelsOptimizer: kOld.count - kOpt.count,
-        kernelsPerStep: round(kOpt.count / epK.T, 1),
+        kernelsOptimizer: kOpt,
+        kernelsPerStep: round(kOldPass.count / epK.T, 1),
+        tapeKernelsPerStep: kTape ? round(kTape.count / epK.T, 1) : null,
         msKernelsProfiled: round(kOld.ms, 1),
-        kernelEpisodeSteps: epK.T,
+        profiledSteps: epK.T,
       });
       // Kernels per minibatch of the new path: one worker's shard plus the trainer's update.
-      const epN = task(newBatch).next(rng);
-      const shardModel = await createModel(name, sizes(shardB), new Rng(1));
-      const s0 = splitEpisode(epN, workers)[0]!;
-      const kShard = await kernelsOf(() => {
-        const res = shardModel.run(s0, true);
-        tf.dispose(res.grads!);
-      });
-      shardModel.dispose();
-      const oldSps: number[] = [], newSps: number[] = [], ratios: number[] = [];
+      const s0 = splitEpisode(task(newBatch).next(rng), workers)[0]!;
+      const kShard = await kernelsOf(passOnly(models.shard, s0));
+      const eps = { old: [] as number[], tape: [] as number[], new: [] as number[] };
+      const ratios: number[] = [];
       for (let r = 0; r < rounds; r++) {
         const er = new Rng(100 + r);
         const oldEps = Array.from({ length: oldSteps }, () => task(oldBatch).next(er));
         const newEps = Array.from({ length: newSteps }, () => task(newBatch).next(er));
         let t0 = performance.now();
-        for (const ep of oldEps) oldStep(ep);
+        for (const ep of oldEps) localStep(models.old, opts.old, ep);
         const a = (oldSteps * oldBatch) / ((performance.now() - t0) / 1000);
+        if (models.tape) {
+          t0 = performance.now();
+          for (const ep of oldEps) localStep(models.tape, opts.tape, ep);
+          eps.tape.push((oldSteps * oldBatch) / ((performance.now() - t0) / 1000));
+        }
         t0 = performance.now();
         for (const ep of newEps) await newStep(ep);
         const b = (newSteps * newBatch) / ((performance.now() - t0) / 1000);
-        oldSps.push(a), newSps.push(b), ratios.push(b / a);
+        eps.old.push(a), eps.new.push(b), ratios.push(b / a);
       }
       rows.push({
         model: name,
-        old: {
-          batch: oldBatch,
-          workers: 1,
-          episodesPerSecond: round(median(oldSps), 2),
-          episodesPerSecondMin: round(Math.min(...oldSps), 2),
-          episodesPerSecondMax: round(Math.max(...oldSps), 2),
-          kernelsPerMinibatch: kOld.count,
-        },
+        old: stats(oldBatch, 1, eps.old, kOld.count),
+        tape: kTape ? stats(oldBatch, 1, eps.tape, kTape.count + kOpt) : null,
         new: {
-          batch: newBatch,
-          workers,
-          episodesPerSecond: round(median(newSps), 2),
-          episodesPerSecondMin: round(Math.min(...newSps), 2),
-          episodesPerSecondMax: round(Math.max(...newSps), 2),
-          kernelsPerMinibatchPerWorker: kShard.count,
-          kernelsTrainer: kOld.count - kOpt.count,
+          ...stats(newBatch, workers, eps.new, kShard.count + kOpt),
+          kernelsPerWorker: kShard.count,
+          kernelsTrainer: kOpt,
         },
+        tapeRatioMedian: kTape ? round(median(eps.tape.map((v, i) => v / eps.old[i]!)), 2) : null,
         ratioMedian: round(median(ratios), 2),
         ratioMin: round(Math.min(...ratios), 2),
         ratioMax: round(Math.max(...ratios), 2),
@@ -183,8 +210,8 @@ export async function runSamTrainBench(o: SamTrainBenchOptions = {}): Promise<
       });
     } finally {
       pool.close();
-      oldOpt.dispose(), newOpt.dispose();
-      oldModel.dispose(), newModel.dispose();
+      for (const op of Object.values(opts)) op.dispose();
+      for (const m of Object.values(models)) m?.dispose();
     }
   }
   return {
@@ -198,8 +225,10 @@ export async function runSamTrainBench(o: SamTrainBenchOptions = {}): Promise<
       K: cfg.K,
     },
     backend: tf.getBackend(),
+    cores: navigator.hardwareConcurrency,
     loadAverageBefore: loadBefore.map((v) => round(v, 2)),
     loadAverageAfter: Deno.loadavg().map((v) => round(v, 2)),
+    seconds: round((performance.now() - t0Bench) / 1000, 1),
     breakdown,
     rows,
   };
