@@ -5,8 +5,10 @@
  * - `old`: the first version — one thread, batch 8, SAM's per-step recompute backward (`train`);
  * - `tape`: one thread, batch 8, SAM's taped backward (sparse models only; the dense models have
  *   no second backward);
- * - `new`: `trainParallel` — replica workers, one shard each of a synchronous minibatch of 64
- *   (8 × 8, the sequences the paper's 8 asynchronous workers consume per round), taped backward;
+ * - `pool8`: `trainParallel` — replica workers, one shard each of the same batch-8 minibatch (the
+ *   gradient of `train`'s, so the learning curves are unchanged), taped backward;
+ * - `new`: `trainParallel` with a synchronous minibatch of 64 (8 × 8, the sequences the paper's
+ *   8 asynchronous workers consume per round), taped backward;
  * with the ratio new/old per round (median, min, max). Before the rounds, one batch-8 minibatch
  * of the old path is broken down: forward+backward, of which the top-K search, and the optimiser
  * step (clip + RMSProp), in wall time; kernels and their time under `tf.profile` (only registered
@@ -121,7 +123,7 @@ export async function runSamTrainBench(
     };
     const pool = await TrainPool.start(workers, name, sizes(shardB), 1, tf.getBackend());
     const opt = () => tf.train.rmsprop(cfg.learningRate, cfg.decay, 0, 1e-8);
-    const opts = { old: opt(), tape: opt(), new: opt() };
+    const opts = { old: opt(), tape: opt(), pool8: opt(), new: opt() };
     try {
       const localStep = (m: SequenceModel, op: tf.Optimizer, ep: Episode) => {
         const t0 = performance.now();
@@ -134,11 +136,16 @@ export async function runSamTrainBench(
         const { grads } = await pooledGrads(models.new, pool, ep);
         applyStep(opts.new, models.new, grads, cfg.clipNorm);
       };
+      const pool8Step = async (ep: Episode) => {
+        const { grads } = await pooledGrads(models.new, pool, ep);
+        applyStep(opts.pool8, models.new, grads, cfg.clipNorm);
+      };
       const rng = new Rng(11);
       // Warm-up (kernel set-up, hnswlib load), then the batch-8 breakdown of the old path.
       localStep(models.old, opts.old, task(oldBatch).next(rng));
       if (models.tape) localStep(models.tape, opts.tape, task(oldBatch).next(rng));
       await newStep(task(newBatch).next(rng));
+      await pool8Step(task(oldBatch).next(rng));
       const bd = { run: 0, opt: 0, search: 0, T: 0 };
       const n = o.quick ? 1 : 3;
       for (let i = 0; i < n; i++) {
@@ -174,7 +181,14 @@ export async function runSamTrainBench(
       // Kernels per minibatch of the new path: one worker's shard plus the trainer's update.
       const s0 = splitEpisode(task(newBatch).next(rng), workers)[0]!;
       const kShard = await kernelsOf(passOnly(models.shard, s0));
-      const eps = { old: [] as number[], tape: [] as number[], new: [] as number[] };
+      const s8 = splitEpisode(epK, workers)[0]!;
+      const kShard8 = await kernelsOf(passOnly(models.shard, s8));
+      const eps = {
+        old: [] as number[],
+        tape: [] as number[],
+        pool8: [] as number[],
+        new: [] as number[],
+      };
       const ratios: number[] = [];
       for (let r = 0; r < rounds; r++) {
         const er = new Rng(100 + r);
@@ -189,6 +203,9 @@ export async function runSamTrainBench(
           eps.tape.push((oldSteps * oldBatch) / ((performance.now() - t0) / 1000));
         }
         t0 = performance.now();
+        for (const ep of oldEps) await pool8Step(ep);
+        eps.pool8.push((oldSteps * oldBatch) / ((performance.now() - t0) / 1000));
+        t0 = performance.now();
         for (const ep of newEps) await newStep(ep);
         const b = (newSteps * newBatch) / ((performance.now() - t0) / 1000);
         eps.old.push(a), eps.new.push(b), ratios.push(b / a);
@@ -197,12 +214,18 @@ export async function runSamTrainBench(
         model: name,
         old: stats(oldBatch, 1, eps.old, kOld.count),
         tape: kTape ? stats(oldBatch, 1, eps.tape, kTape.count + kOpt) : null,
+        pool8: {
+          ...stats(oldBatch, workers, eps.pool8, kShard8.count + kOpt),
+          kernelsPerWorker: kShard8.count,
+          kernelsTrainer: kOpt,
+        },
         new: {
           ...stats(newBatch, workers, eps.new, kShard.count + kOpt),
           kernelsPerWorker: kShard.count,
           kernelsTrainer: kOpt,
         },
         tapeRatioMedian: kTape ? round(median(eps.tape.map((v, i) => v / eps.old[i]!)), 2) : null,
+        pool8RatioMedian: round(median(eps.pool8.map((v, i) => v / eps.old[i]!)), 2),
         ratioMedian: round(median(ratios), 2),
         ratioMin: round(Math.min(...ratios), 2),
         ratioMax: round(Math.max(...ratios), 2),
