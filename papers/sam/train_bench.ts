@@ -44,6 +44,21 @@ export interface SamTrainBenchOptions {
 
 const round = (v: number, d = 3) => Math.round(v * 10 ** d) / 10 ** d;
 
+/**
+ * CPU seconds used so far by this process, all threads (workers included): utime + stime from
+ * /proc/self/stat (Linux; clock ticks of 1/100 s), or NaN elsewhere. Less sensitive than wall
+ * time to other jobs on the machine; it measures work, not the parallel speed-up.
+ */
+function cpuSeconds(): number {
+  try {
+    const stat = Deno.readTextFileSync("/proc/self/stat");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 /** Optimiser step as `train` does it. */
 function applyStep(opt: tf.Optimizer, model: SequenceModel, grads: tf.Tensor[], clip: number) {
   const clipped = clipByGlobalNorm(grads, clip);
@@ -70,16 +85,26 @@ async function kernelsOf(f: () => void): Promise<{ count: number; ms: number }> 
 interface PathStats {
   batch: number;
   workers: number;
+  /** Median CPU milliseconds (all threads) per episode. */
+  cpuMsPerEpisode: number | null;
   episodesPerSecond: number;
   episodesPerSecondMin: number;
   episodesPerSecondMax: number;
   kernelsPerMinibatch: number;
 }
 
-function stats(batch: number, workers: number, eps: number[], kernels: number): PathStats {
+function stats(
+  batch: number,
+  workers: number,
+  eps: number[],
+  cpu: number[],
+  kernels: number,
+): PathStats {
+  const c = median(cpu);
   return {
     batch,
     workers,
+    cpuMsPerEpisode: Number.isFinite(c) ? round(c, 2) : null,
     episodesPerSecond: round(median(eps), 2),
     episodesPerSecondMin: round(Math.min(...eps), 2),
     episodesPerSecondMax: round(Math.max(...eps), 2),
@@ -189,43 +214,64 @@ export async function runSamTrainBench(
         pool8: [] as number[],
         new: [] as number[],
       };
+      const cpu = {
+        old: [] as number[],
+        tape: [] as number[],
+        pool8: [] as number[],
+        new: [] as number[],
+      };
+      /** Episodes per second of `f` (which trains `episodes`), and its CPU ms per episode. */
+      const timed = async (
+        path: keyof typeof eps,
+        episodes: number,
+        f: () => Promise<void> | void,
+      ) => {
+        const c0 = cpuSeconds(), t0 = performance.now();
+        await f();
+        const s = (performance.now() - t0) / 1000;
+        eps[path].push(episodes / s);
+        cpu[path].push((cpuSeconds() - c0) * 1000 / episodes);
+        return episodes / s;
+      };
       const ratios: number[] = [];
       for (let r = 0; r < rounds; r++) {
         const er = new Rng(100 + r);
         const oldEps = Array.from({ length: oldSteps }, () => task(oldBatch).next(er));
         const newEps = Array.from({ length: newSteps }, () => task(newBatch).next(er));
-        let t0 = performance.now();
-        for (const ep of oldEps) localStep(models.old, opts.old, ep);
-        const a = (oldSteps * oldBatch) / ((performance.now() - t0) / 1000);
-        if (models.tape) {
-          t0 = performance.now();
-          for (const ep of oldEps) localStep(models.tape, opts.tape, ep);
-          eps.tape.push((oldSteps * oldBatch) / ((performance.now() - t0) / 1000));
+        const a = await timed("old", oldSteps * oldBatch, () => {
+          for (const ep of oldEps) localStep(models.old, opts.old, ep);
+        });
+        const tape = models.tape;
+        if (tape) {
+          await timed("tape", oldSteps * oldBatch, () => {
+            for (const ep of oldEps) localStep(tape, opts.tape, ep);
+          });
         }
-        t0 = performance.now();
-        for (const ep of oldEps) await pool8Step(ep);
-        eps.pool8.push((oldSteps * oldBatch) / ((performance.now() - t0) / 1000));
-        t0 = performance.now();
-        for (const ep of newEps) await newStep(ep);
-        const b = (newSteps * newBatch) / ((performance.now() - t0) / 1000);
-        eps.old.push(a), eps.new.push(b), ratios.push(b / a);
+        await timed("pool8", oldSteps * oldBatch, async () => {
+          for (const ep of oldEps) await pool8Step(ep);
+        });
+        const b = await timed("new", newSteps * newBatch, async () => {
+          for (const ep of newEps) await newStep(ep);
+        });
+        ratios.push(b / a);
       }
       rows.push({
         model: name,
-        old: stats(oldBatch, 1, eps.old, kOld.count),
-        tape: kTape ? stats(oldBatch, 1, eps.tape, kTape.count + kOpt) : null,
+        old: stats(oldBatch, 1, eps.old, cpu.old, kOld.count),
+        tape: kTape ? stats(oldBatch, 1, eps.tape, cpu.tape, kTape.count + kOpt) : null,
         pool8: {
-          ...stats(oldBatch, workers, eps.pool8, kShard8.count + kOpt),
+          ...stats(oldBatch, workers, eps.pool8, cpu.pool8, kShard8.count + kOpt),
           kernelsPerWorker: kShard8.count,
           kernelsTrainer: kOpt,
         },
         new: {
-          ...stats(newBatch, workers, eps.new, kShard.count + kOpt),
+          ...stats(newBatch, workers, eps.new, cpu.new, kShard.count + kOpt),
           kernelsPerWorker: kShard.count,
           kernelsTrainer: kOpt,
         },
         tapeRatioMedian: kTape ? round(median(eps.tape.map((v, i) => v / eps.old[i]!)), 2) : null,
         pool8RatioMedian: round(median(eps.pool8.map((v, i) => v / eps.old[i]!)), 2),
+        cpuRatio: round(median(cpu.old) / median(cpu.new), 2),
         ratioMedian: round(median(ratios), 2),
         ratioMin: round(Math.min(...ratios), 2),
         ratioMax: round(Math.max(...ratios), 2),
