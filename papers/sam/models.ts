@@ -4,7 +4,8 @@
  */
 import type { Rng } from "../../tasks/core/rng.ts";
 import { type AnnOptions, DEFAULT_ANN } from "./ann_index.ts";
-import { DenseModel } from "./dense.ts";
+import { DenseModel, type DenseSpec } from "./dense.ts";
+import { DenseJsModel } from "./dense_js.ts";
 import type { ModelName, SequenceModel } from "./model.ts";
 import { SamModel } from "./sam.ts";
 
@@ -28,6 +29,12 @@ export interface ModelSizes {
   persistent?: boolean;
   /** SAM: backward pass ("tape", the default, or the first version's per-step "recompute"). */
   samBackward?: "tape" | "recompute";
+  /**
+   * NTM / DAM: "autodiff" (the default; dense.ts, the whole memory on the TF.js tape, as Figure 1
+   * measures it) or "js" (dense_js.ts: the same model with the memory access as one JS node per
+   * step, for training).
+   */
+  denseImpl?: "autodiff" | "js";
 }
 
 /** All model names, in the paper's legend order. */
@@ -60,7 +67,7 @@ export async function createModel(
       rng,
     );
   }
-  return new DenseModel({
+  const spec: DenseSpec = {
     kind: name,
     input: s.input,
     output: s.output,
@@ -69,5 +76,9 @@ export async function createModel(
     W: s.W,
     heads: s.heads,
     lambda: s.lambda ?? 0.99,
-  }, rng);
+  };
+  if (name !== "lstm" && s.denseImpl === "js") {
+    return new DenseJsModel({ ...spec, kind: name }, rng);
+  }
+  return new DenseModel(spec, rng);
 }

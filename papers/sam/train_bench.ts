@@ -2,13 +2,14 @@
  * `deno task bench sam`: training speed of the Figure 2 models at the Figure 2 default sizes
  * (LSTM 100, N 128, word 32, 4 heads, K 4; copy lengths 1–20), in episodes (sequences) per
  * second and kernels per minibatch, in interleaved rounds in one process of three paths:
- * - `old`: the first version — one thread, batch 8, SAM's per-step recompute backward (`train`);
- * - `tape`: one thread, batch 8, SAM's taped backward (sparse models only; the dense models have
- *   no second backward);
+ * - `old`: the first version — one thread, batch 8, SAM's per-step recompute backward, NTM and DAM
+ *   with the whole memory on the autodiff tape (dense.ts) (`train`);
+ * - `tape`: one thread, batch 8, the memory access as one JS node per step — SAM's taped backward,
+ *   dense_js.ts for NTM and DAM (not the LSTM, which has no memory);
  * - `pool8`: `trainParallel` — replica workers, one shard each of the same batch-8 minibatch (the
  *   gradient of `train`'s, so the learning curves are unchanged), taped backward;
  * - `new`: `trainParallel` with a synchronous minibatch of 64 (8 × 8, the sequences the paper's
- *   8 asynchronous workers consume per round), taped backward;
+ *   8 asynchronous workers consume per round), taped backward / dense_js.ts;
  * with the ratio new/old per round (median, min, max). Before the rounds, one batch-8 minibatch
  * of the old path is broken down: forward+backward, of which the top-K search, and the optimiser
  * step (clip + RMSProp), in wall time; kernels and their time under `tf.profile` (only registered
@@ -126,8 +127,7 @@ export async function runSamTrainBench(
   const t0Bench = performance.now();
   const breakdown: Record<string, unknown>[] = [], rows: Record<string, unknown>[] = [];
   for (const name of o.models ?? MODEL_NAMES) {
-    const sparse = name === "sam_linear" || name === "sam_ann";
-    const sizes = (B: number, samBackward: "tape" | "recompute" = "tape"): ModelSizes => ({
+    const sizes = (B: number, impl: "old" | "new" = "new"): ModelSizes => ({
       input: task(B).sizes.X,
       output: task(B).sizes.Y,
       hidden: cfg.hidden,
@@ -137,12 +137,13 @@ export async function runSamTrainBench(
       K: cfg.K,
       batch: B,
       maxSteps: task(B).maxSteps,
-      samBackward,
+      samBackward: impl === "old" ? "recompute" : "tape",
+      denseImpl: impl === "old" ? "autodiff" : "js",
     });
     const shardB = Math.ceil(newBatch / workers);
     const models = {
-      old: await createModel(name, sizes(oldBatch, "recompute"), new Rng(1)),
-      tape: sparse ? await createModel(name, sizes(oldBatch), new Rng(1)) : null,
+      old: await createModel(name, sizes(oldBatch, "old"), new Rng(1)),
+      tape: name !== "lstm" ? await createModel(name, sizes(oldBatch), new Rng(1)) : null,
       new: await createModel(name, sizes(newBatch), new Rng(1)),
       shard: await createModel(name, sizes(shardB), new Rng(1)),
     };

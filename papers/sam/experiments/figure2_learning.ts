@@ -207,6 +207,7 @@ async function runCell(config: LearningConfig, ctx: CellContext): Promise<Json> 
     K: config.K,
     batch: config.batch,
     maxSteps: t.maxSteps,
+    denseImpl: "js" as const, // NTM / DAM: the memory access as one JS node per step
   };
   const workers = Math.min(config.workers, config.batch);
   const m = await createModel(model, workers > 1 ? { ...sizes, batch: 1 } : sizes, new Rng(seed));
