@@ -22,7 +22,7 @@ Deno.test("figure2_learning smoke profile records a cost curve per task and mode
     const f = s.metrics[`copy_${model}_reachedFraction`] as number;
     assert.ok(f >= 0 && f <= 1);
     const e = s.metrics[`copy_${model}_episodesToThreshold`] as { mean: number };
-    assert.ok(e.mean >= cfg.thresholdWindow && e.mean <= cfg.episodes);
+    assert.ok(e.mean >= cfg.curveWindow && e.mean <= cfg.episodes);
   }
 });
 
