@@ -27,7 +27,11 @@ export interface ModelSizes {
   ann?: Partial<AnnOptions>;
   /** SAM: memory stays full across sequences (full-index benchmark). */
   persistent?: boolean;
-  /** SAM: backward pass ("tape", the default, or the first version's per-step "recompute"). */
+  /**
+   * SAM: backward pass — "recompute" (the default: per-step recompute on the visible words, the
+   * memory-lean pass Figures 1a/1b measure) or "tape" (the whole controller on the TF.js tape,
+   * ≈ 2.6× fewer kernels but ≈ 1.8 MB of TF.js tensors per step for training; see README).
+   */
   samBackward?: "tape" | "recompute";
   /**
    * NTM / DAM: "autodiff" (the default; dense.ts, the whole memory on the TF.js tape, as Figure 1
@@ -61,7 +65,7 @@ export async function createModel(
         ann: { ...DEFAULT_ANN, ...s.ann },
         maxSteps: s.maxSteps,
         persistent: s.persistent ?? false,
-        backward: s.samBackward ?? "tape",
+        backward: s.samBackward ?? "recompute",
       },
       s.batch,
       rng,

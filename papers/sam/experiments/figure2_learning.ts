@@ -200,7 +200,9 @@ async function runCell(config: LearningConfig, ctx: CellContext): Promise<Json> 
     K: config.K,
     batch: config.batch,
     maxSteps: t.maxSteps,
-    denseImpl: "js" as const, // NTM / DAM: the memory access as one JS node per step
+    // Training: SAM's taped backward, NTM / DAM with the memory access as one JS node per step.
+    samBackward: "tape" as const,
+    denseImpl: "js" as const,
   };
   const workers = Math.min(WORKERS, config.batch);
   const m = await createModel(model, workers > 1 ? { ...sizes, batch: 1 } : sizes, new Rng(seed));
