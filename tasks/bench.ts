@@ -1,6 +1,8 @@
 /**
  * `deno task bench <name>`: benchmarks. `engine` times the TF.js engine on every available
  * backend against PyTorch (tasks/engine/bench.ts) and writes results/engine/bench.default.v1.json.
+ * `sam` times SAM-paper training (Figure 2 sizes; old path vs new, papers/sam/train_bench.ts) and
+ * writes results/sam/bench.default.v1.json.
  *
  * Options: `--backends cpu,wasm,webgpu`, `--out DIR` (results root; the file goes to DIR/engine/), `--quick` (fewer reps, writes
  * bench.quick.v1.json), `--no-peer` (skip PyTorch).
@@ -8,9 +10,10 @@
  */
 import { parseArgs } from "node:util";
 import { runEngineBench } from "./engine/mod.ts";
+import { runSamTrainBench } from "../papers/sam/mod.ts";
 import { writeBenchResult } from "./harness/bench_result.ts";
 
-const BENCHES = ["engine"] as const;
+const BENCHES = ["engine", "sam"] as const;
 
 /** Parses the command line and runs one benchmark; returns the exit code. */
 export async function benchMain(args: string[]): Promise<number> {
@@ -35,14 +38,16 @@ export async function benchMain(args: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const startedAt = new Date();
-  const result = await runEngineBench({
-    ...(values.backends ? { backends: values.backends.split(",") } : {}),
-    quick: values.quick,
-    noPeer: values["no-peer"],
-  });
+  const result = name === "sam"
+    ? await runSamTrainBench({ quick: values.quick })
+    : await runEngineBench({
+      ...(values.backends ? { backends: values.backends.split(",") } : {}),
+      quick: values.quick,
+      noPeer: values["no-peer"],
+    });
   const path = await writeBenchResult(
     values.out ?? "results",
-    "engine",
+    name,
     values.quick ? "quick" : "default",
     1,
     result,

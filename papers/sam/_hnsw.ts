@@ -32,13 +32,16 @@ let loaded: Promise<HnswLib> | null = null;
 
 /** Load (once) and return the hnswlib-wasm module. */
 export function loadHnsw(): Promise<HnswLib> {
-  if (!loaded) {
-    const g = globalThis as Record<string, unknown>;
-    const had = "window" in g;
-    if (!had) g.window = globalThis;
-    loaded = (factory() as Promise<HnswLib>).finally(() => {
-      if (!had) delete g.window;
-    });
-  }
+  if (!loaded) loaded = loadHnswInstance();
   return loaded;
+}
+
+/** A new instance of the module, with its own wasm heap (for heap measurements). */
+export function loadHnswInstance(): Promise<HnswLib> {
+  const g = globalThis as Record<string, unknown>;
+  const had = "window" in g;
+  if (!had) g.window = globalThis;
+  return (factory() as Promise<HnswLib>).finally(() => {
+    if (!had) delete g.window;
+  });
 }

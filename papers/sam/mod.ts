@@ -19,6 +19,9 @@ export { SamModel, type SamSpec } from "./sam.ts";
 export { DenseModel, type DenseSpec } from "./dense.ts";
 export { createModel, MODEL_NAMES, type ModelSizes } from "./models.ts";
 export { train, type TrainOptions } from "./train.ts";
+export { trainParallel } from "./train_parallel.ts";
+export { TrainPool } from "./train_pool.ts";
+export { runSamTrainBench, type SamTrainBenchOptions } from "./train_bench.ts";
 export type { ModelName, PassResult, SequenceModel } from "./model.ts";
 
 /** The SAM paper entry of the registry. */

@@ -4,7 +4,8 @@
  */
 import type { Rng } from "../../tasks/core/rng.ts";
 import { type AnnOptions, DEFAULT_ANN } from "./ann_index.ts";
-import { DenseModel } from "./dense.ts";
+import { DenseModel, type DenseSpec } from "./dense.ts";
+import { DenseJsModel } from "./dense_js.ts";
 import type { ModelName, SequenceModel } from "./model.ts";
 import { SamModel } from "./sam.ts";
 
@@ -26,6 +27,18 @@ export interface ModelSizes {
   ann?: Partial<AnnOptions>;
   /** SAM: memory stays full across sequences (full-index benchmark). */
   persistent?: boolean;
+  /**
+   * SAM: backward pass — "recompute" (the default: per-step recompute on the visible words, the
+   * memory-lean pass Figures 1a/1b measure) or "tape" (the whole controller on the TF.js tape,
+   * ≈ 2.6× fewer kernels but ≈ 1.8 MB of TF.js tensors per step for training; see README).
+   */
+  samBackward?: "tape" | "recompute";
+  /**
+   * NTM / DAM: "autodiff" (the default; dense.ts, the whole memory on the TF.js tape, as Figure 1
+   * measures it) or "js" (dense_js.ts: the same model with the memory access as one JS node per
+   * step, for training).
+   */
+  denseImpl?: "autodiff" | "js";
 }
 
 /** All model names, in the paper's legend order. */
@@ -52,12 +65,13 @@ export async function createModel(
         ann: { ...DEFAULT_ANN, ...s.ann },
         maxSteps: s.maxSteps,
         persistent: s.persistent ?? false,
+        backward: s.samBackward ?? "recompute",
       },
       s.batch,
       rng,
     );
   }
-  return new DenseModel({
+  const spec: DenseSpec = {
     kind: name,
     input: s.input,
     output: s.output,
@@ -66,5 +80,9 @@ export async function createModel(
     W: s.W,
     heads: s.heads,
     lambda: s.lambda ?? 0.99,
-  }, rng);
+  };
+  if (name !== "lstm" && s.denseImpl === "js") {
+    return new DenseJsModel({ ...spec, kind: name }, rng);
+  }
+  return new DenseModel(spec, rng);
 }

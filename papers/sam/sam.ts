@@ -22,7 +22,8 @@ import { AnnIndex, type AnnOptions, DEFAULT_ANN } from "./ann_index.ts";
 import { loadHnsw } from "./_hnsw.ts";
 import { LruRing } from "./lru_ring.ts";
 import type { PassResult, SequenceModel } from "./model.ts";
-import { fusedContentRead } from "./fused_read.ts";
+import { fusedContentRead, readForward } from "./fused_read.ts";
+import { memoryStepGrad, type MemoryStepRecord } from "./sparse_step_grad.ts";
 import { SparseMemory } from "./sparse_memory.ts";
 import { buildVisible, samStepGraph, type StepConsts } from "./sam_step.ts";
 
@@ -53,6 +54,13 @@ export interface SamSpec {
    * all N words and kept between sequences; rolled-back words are re-synced (marked changed).
    */
   persistent?: boolean;
+  /**
+   * Backward pass: "tape" (default) keeps the controller on the TF.js tape for the whole
+   * sequence and differentiates the memory access by hand (`sparse_step_grad.ts`); "recompute"
+   * recomputes each step on its visible words under `tf.grads` (the first version, kept as the
+   * benchmark's old path and as a second reference).
+   */
+  backward?: "tape" | "recompute";
 }
 
 /** Interface width: q (Hh·W) + β (Hh) + a (W) + α + γ. */
@@ -165,8 +173,145 @@ export class SamModel implements SequenceModel {
 
   /** Forward (and, if asked, backward) over one episode. Memory is restored afterwards. */
   run(ep: Episode, backward: boolean): PassResult {
+    if ((this.spec.backward ?? "tape") === "tape") return this.#runTape(ep, backward);
+    return this.#runRecompute(ep, backward);
+  }
+
+  /**
+   * The taped pass: the controller (LSTM, interface, output layer, loss) is ordinary TF.js under
+   * `tf.valueAndGrads` over the whole sequence; each step's memory access (write, top-K, read) is
+   * one `tf.customGrad` node computed in JS whose gradient (`memoryStepGrad`) runs when the
+   * tape's reverse sweep reaches it — steps in reverse order — and then rolls the step's writes
+   * back. Kept per step: the controller's activations (O(B·H)) and the access record (O(HK·W)).
+   */
+  #runTape(ep: Episode, backward: boolean): PassResult {
     const { heads: Hh, K, W, hidden: Hd, delta } = this.spec;
     const B = ep.B, HK = Hh * K, I = samIfaceSize(this.spec), X = ep.X, Y = ep.Y;
+    const O = HK + Hh * W;
+    const recs: (MemoryStepRecord & { rolled: boolean })[] = [];
+    const probsT: tf.Tensor[] = [];
+    this.trace = { prevIdx: [], lru: [], readIdx: [] };
+    this.searchMs = 0;
+    let wPrevJs: Float32Array = new Float32Array(B * HK);
+    let prevIdx: Int32Array = new Int32Array(B * HK).map((_, j) => (j % HK) % this.spec.N);
+    const dMem: Map<number, Float32Array>[] = Array.from({ length: B }, () => new Map());
+    const sizes = { heads: Hh, K, W, iface: I };
+    const access = tf.customGrad(
+      ((iface: tf.Tensor, _wPrev: tf.Tensor) => {
+        const iv = (iface.dataSync() as Float32Array).slice();
+        const sel = this.#writeAndSelect(B, iv, wPrevJs, prevIdx);
+        const P = B * Hh, q = new Float32Array(P * W), beta = new Float32Array(P);
+        for (let b = 0; b < B; b++) {
+          q.set(iv.subarray(b * I, b * I + Hh * W), b * Hh * W);
+          for (let h = 0; h < Hh; h++) {
+            const z = iv[b * I + Hh * W + h]!;
+            beta[b * Hh + h] = 1 + (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
+          }
+        }
+        const read = readForward(q, beta, sel.words, P, K, W);
+        const packed = new Float32Array(B * O), wR = new Float32Array(B * HK);
+        for (let b = 0; b < B; b++) {
+          for (let h = 0; h < Hh; h++) {
+            const base = (b * Hh + h) * (K + W);
+            for (let k = 0; k < K; k++) wR[b * HK + h * K + k] = read.out[base + k]!;
+            packed.set(read.out.subarray(base + K, base + K + W), b * O + HK + h * W);
+          }
+          packed.set(wR.subarray(b * HK, (b + 1) * HK), b * O);
+          for (let j = 0; j < HK; j++) {
+            if (wR[b * HK + j]! > delta) this.rings[b]!.access(sel.readIdx[b * HK + j]!);
+          }
+        }
+        const rec = { ...sel, iv, wPrev: wPrevJs, prevIdx, q, beta, read, rolled: false };
+        recs.push(rec);
+        this.trace.prevIdx.push(prevIdx), this.trace.lru.push(sel.lru);
+        this.trace.readIdx.push(sel.readIdx);
+        wPrevJs = wR, prevIdx = sel.readIdx;
+        const gradFunc = (dy: tf.Tensor) => {
+          const g = memoryStepGrad(rec, dy.dataSync() as Float32Array, dMem, sizes);
+          this.#rollback(rec);
+          rec.rolled = true;
+          return [tf.tensor2d(g.diface, [B, I]), tf.tensor2d(g.dwPrev, [B, HK])];
+        };
+        return { value: tf.tensor2d(packed, [B, O]), gradFunc };
+      }) as unknown as Parameters<typeof tf.customGrad>[0],
+    ) as unknown as (
+      iface: tf.Tensor,
+      wPrev: tf.Tensor,
+    ) => tf.Tensor;
+    const f = (...ps: tf.Tensor[]): tf.Scalar => {
+      const [Wl, bl, Wi, bi, Wo, bo] = ps as [
+        tf.Tensor,
+        tf.Tensor,
+        tf.Tensor,
+        tf.Tensor,
+        tf.Tensor,
+        tf.Tensor,
+      ];
+      let h: tf.Tensor = tf.zeros([B, Hd]), c: tf.Tensor = tf.zeros([B, Hd]);
+      let r: tf.Tensor = tf.zeros([B, Hh * W]), w: tf.Tensor = tf.zeros([B, HK]);
+      let loss: tf.Tensor = tf.scalar(0);
+      for (let t = 0; t < ep.T; t++) {
+        const x = tf.tensor2d(ep.input.subarray(t * B * X, (t + 1) * B * X), [B, X]);
+        ({ h, c } = lstmStep(Wl, bl, x, r, h, c));
+        const iface = tf.fused.matMul({ a: h as tf.Tensor2D, b: Wi as tf.Tensor2D, bias: bi });
+        const packed = access(iface, w);
+        w = tf.slice(packed, [0, 0], [B, HK]);
+        r = tf.slice(packed, [0, HK], [B, Hh * W]);
+        const logits = tf.fused.matMul({
+          a: tf.concat([h, r], 1) as tf.Tensor2D,
+          b: Wo as tf.Tensor2D,
+          bias: bo,
+        });
+        probsT.push(tf.keep(tf.sigmoid(logits)));
+        const tgt = tf.tensor2d(ep.target.subarray(t * B * Y, (t + 1) * B * Y), [B, Y]);
+        const msk = tf.tensor1d(ep.mask.subarray(t * B, (t + 1) * B));
+        loss = tf.add(loss, maskedBce(logits, tgt, msk));
+      }
+      return loss as tf.Scalar;
+    };
+    const plist = paramList(this.params);
+    let loss: number, grads: tf.Tensor[] | null = null;
+    try {
+      if (backward) {
+        const res = tf.tidy(() => {
+          const { value, grads } = tf.valueAndGrads(f)(plist);
+          return [value, ...grads];
+        });
+        loss = res[0]!.dataSync()[0]!;
+        res[0]!.dispose();
+        grads = res.slice(1);
+      } else {
+        const v = tf.tidy(() => f(...plist));
+        loss = v.dataSync()[0]!;
+        v.dispose();
+      }
+    } finally {
+      // Steps the reverse sweep did not reach (forward only, or an error) are rolled back here,
+      // latest first, so the memory always ends where it started.
+      for (let t = recs.length - 1; t >= 0; t--) if (!recs[t]!.rolled) this.#rollback(recs[t]!);
+    }
+    const probs = new Float32Array(ep.T * B * Y);
+    probsT.forEach((p, t) => probs.set(p.dataSync() as Float32Array, t * B * Y));
+    tf.dispose(probsT);
+    let hostBytes = 0;
+    for (const rec of recs) {
+      for (
+        const a of [rec.iv, rec.wPrev, rec.prevIdx, rec.lru, rec.readIdx, rec.q, rec.beta]
+      ) hostBytes += a.byteLength;
+      hostBytes += rec.words.byteLength + rec.read.out.byteLength + rec.read.sim.byteLength +
+        rec.read.wn.byteLength + rec.read.qn.byteLength;
+      for (let b = 0; b < B; b++) {
+        hostBytes += rec.writeRows[b]!.byteLength + rec.journal[b]!.byteLength;
+      }
+    }
+    for (const a of this.ann ?? []) hostBytes += a.bytes();
+    this.#resetEpisode();
+    return { loss, probs, grads, hostBytes };
+  }
+
+  #runRecompute(ep: Episode, backward: boolean): PassResult {
+    const { heads: Hh, K, W, hidden: Hd, delta } = this.spec;
+    const B = ep.B, HK = Hh * K, X = ep.X, Y = ep.Y;
     const p = this.params;
     const recs: StepRecord[] = [];
     const probs = new Float32Array(ep.T * B * Y);
@@ -174,8 +319,8 @@ export class SamModel implements SequenceModel {
     this.searchMs = 0;
     let h: tf.Tensor = tf.zeros([B, Hd]), c: tf.Tensor = tf.zeros([B, Hd]);
     let r: tf.Tensor = tf.zeros([B, Hh * W]);
-    let wPrev = new Float32Array(B * HK);
-    let prevIdx = new Int32Array(B * HK).map((_, j) => (j % HK) % this.spec.N);
+    let wPrev: Float32Array = new Float32Array(B * HK);
+    let prevIdx: Int32Array = new Int32Array(B * HK).map((_, j) => (j % HK) % this.spec.N);
     let loss = 0;
     for (let t = 0; t < ep.T; t++) {
       // Segment A: controller and interface.
@@ -185,50 +330,12 @@ export class SamModel implements SequenceModel {
         return { ...s, iface: tf.fused.matMul({ a: s.h, b: p.Wi as tf.Tensor2D, bias: p.bi }) };
       });
       const iv = iface.dataSync() as Float32Array;
-      // Sparse write, in place, journalled.
-      const lru = new Int32Array(B);
-      const writeRows: Int32Array[] = [], journal: Float32Array[] = [];
-      for (let b = 0; b < B; b++) {
-        const o = b * I, aOff = o + Hh * W + Hh;
-        const alpha = sigmoid(iv[aOff + W]!), gamma = sigmoid(iv[aOff + W + 1]!);
-        const ring = this.rings[b]!;
-        lru[b] = ring.lru();
-        const wW = new Map<number, number>();
-        for (let j = 0; j < HK; j++) {
-          const i = prevIdx[b * HK + j]!;
-          wW.set(i, (wW.get(i) ?? 0) + alpha * gamma * wPrev[b * HK + j]! / Hh);
-        }
-        wW.set(lru[b]!, (wW.get(lru[b]!) ?? 0) + alpha * (1 - gamma));
-        const rows = Int32Array.from(wW.keys());
-        const old = new Float32Array(rows.length * W);
-        const row = new Float32Array(W);
-        for (let k = 0; k < rows.length; k++) {
-          const i = rows[k]!;
-          this.mem.readRow(b, i, old, k * W);
-          const wasWritten = this.mem.written[b]![i] === 1;
-          const wi = wW.get(i)!;
-          if (wi === 0 && !(i === lru[b] && wasWritten)) continue;
-          const keep = i === lru[b] ? 0 : 1;
-          for (let j = 0; j < W; j++) row[j] = old[k * W + j]! * keep + wi * iv[aOff + j]!;
-          this.mem.setRow(b, i, row, 0);
-          this.mem.markWritten(b, i);
-          this.ann?.[b]?.written(i);
-          if (wi > delta) ring.access(i);
-        }
-        writeRows.push(rows);
-        journal.push(old);
-      }
-      // Sparse read: top-K candidates per head, then the read on the gathered words.
-      const readIdx = new Int32Array(B * HK);
-      const t0 = performance.now();
-      for (let b = 0; b < B; b++) this.#search(b, iv, b * I, readIdx, b * HK);
-      this.searchMs += performance.now() - t0;
-      const words = new Float32Array(B * HK * W);
-      for (let b = 0; b < B; b++) {
-        for (let j = 0; j < HK; j++) {
-          this.mem.readRow(b, readIdx[b * HK + j]!, words, (b * HK + j) * W);
-        }
-      }
+      const { lru, writeRows, journal, readIdx, words } = this.#writeAndSelect(
+        B,
+        iv,
+        wPrev,
+        prevIdx,
+      );
       const tgt = tf.tensor2d(ep.target.subarray(t * B * Y, (t + 1) * B * Y), [B, Y]);
       const msk = tf.tensor1d(ep.mask.subarray(t * B, (t + 1) * B));
       const out = tf.tidy(() => {
@@ -282,7 +389,67 @@ export class SamModel implements SequenceModel {
     return { loss, probs, grads, hostBytes };
   }
 
-  #rollback(rec: StepRecord): void {
+  /**
+   * The step's sparse write (in place, journalled) from the raw interface `iv` [B, I], then the
+   * top-K read candidates per head and their words (after the write) [B, HK, W].
+   */
+  #writeAndSelect(B: number, iv: Float32Array, wPrev: Float32Array, prevIdx: Int32Array): {
+    lru: Int32Array;
+    writeRows: Int32Array[];
+    journal: Float32Array[];
+    readIdx: Int32Array;
+    words: Float32Array;
+  } {
+    const { heads: Hh, K, W, delta } = this.spec;
+    const HK = Hh * K, I = samIfaceSize(this.spec);
+    // Sparse write, in place, journalled.
+    const lru = new Int32Array(B);
+    const writeRows: Int32Array[] = [], journal: Float32Array[] = [];
+    for (let b = 0; b < B; b++) {
+      const o = b * I, aOff = o + Hh * W + Hh;
+      const alpha = sigmoid(iv[aOff + W]!), gamma = sigmoid(iv[aOff + W + 1]!);
+      const ring = this.rings[b]!;
+      lru[b] = ring.lru();
+      const wW = new Map<number, number>();
+      for (let j = 0; j < HK; j++) {
+        const i = prevIdx[b * HK + j]!;
+        wW.set(i, (wW.get(i) ?? 0) + alpha * gamma * wPrev[b * HK + j]! / Hh);
+      }
+      wW.set(lru[b]!, (wW.get(lru[b]!) ?? 0) + alpha * (1 - gamma));
+      const rows = Int32Array.from(wW.keys());
+      const old = new Float32Array(rows.length * W);
+      const row = new Float32Array(W);
+      for (let k = 0; k < rows.length; k++) {
+        const i = rows[k]!;
+        this.mem.readRow(b, i, old, k * W);
+        const wasWritten = this.mem.written[b]![i] === 1;
+        const wi = wW.get(i)!;
+        if (wi === 0 && !(i === lru[b] && wasWritten)) continue;
+        const keep = i === lru[b] ? 0 : 1;
+        for (let j = 0; j < W; j++) row[j] = old[k * W + j]! * keep + wi * iv[aOff + j]!;
+        this.mem.setRow(b, i, row, 0);
+        this.mem.markWritten(b, i);
+        this.ann?.[b]?.written(i);
+        if (wi > delta) ring.access(i);
+      }
+      writeRows.push(rows);
+      journal.push(old);
+    }
+    // Sparse read: top-K candidates per head, then the read on the gathered words.
+    const readIdx = new Int32Array(B * HK);
+    const t0 = performance.now();
+    for (let b = 0; b < B; b++) this.#search(b, iv, b * I, readIdx, b * HK);
+    this.searchMs += performance.now() - t0;
+    const words = new Float32Array(B * HK * W);
+    for (let b = 0; b < B; b++) {
+      for (let j = 0; j < HK; j++) {
+        this.mem.readRow(b, readIdx[b * HK + j]!, words, (b * HK + j) * W);
+      }
+    }
+    return { lru, writeRows, journal, readIdx, words };
+  }
+
+  #rollback(rec: Pick<StepRecord, "writeRows" | "journal">): void {
     const W = this.spec.W;
     for (let b = 0; b < rec.writeRows.length; b++) {
       const rows = rec.writeRows[b]!, old = rec.journal[b]!;
