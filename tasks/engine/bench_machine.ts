@@ -218,6 +218,26 @@ export class TorchPeer {
     return reply.ms as number[];
   }
 
+  /**
+   * Waits (at most `maxMs`) until the peer's process is idle: after a call its OpenBLAS and
+   * OpenMP worker threads spin for tens of milliseconds, which would slow whatever runs next.
+   * Idle = under 1 ms of the process's CPU time in 10 ms.
+   */
+  async settle(maxMs = 1000): Promise<void> {
+    const start = performance.now();
+    let last = await this.#cpuSeconds();
+    while (performance.now() - start < maxMs) {
+      await new Promise((r) => setTimeout(r, 10));
+      const now = await this.#cpuSeconds();
+      if (now - last < 0.001) return;
+      last = now;
+    }
+  }
+
+  async #cpuSeconds(): Promise<number> {
+    return Number((await this.#ask({ cpu: true })).cpuSeconds);
+  }
+
   /** Peak resident memory of the peer process so far. */
   async maxRssBytes(): Promise<number> {
     return Number((await this.#ask({ rss: true })).maxRssKiB) * 1024;

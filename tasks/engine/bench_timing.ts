@@ -132,9 +132,10 @@ export interface CaseTimes {
 
 /**
  * Our repetitions and the peers', interleaved in rounds after a warm-up of each (see the
- * module doc). Each round runs the all-cores peer, then the one-thread peer, then ours: ours
- * and the one-thread peer's are adjacent, and ours never follows the multi-threaded peer,
- * whose idle OpenBLAS threads spin for a while after each call.
+ * module doc). Each round runs the all-cores peer, then the one-thread peer, then ours, so
+ * that ours and the one-thread peer's are adjacent. After each peer's turn the bench waits
+ * until its process is idle ({@link TorchPeer.settle}): the idle OpenBLAS threads of the
+ * multi-threaded peer spin for tens of milliseconds after each call and would slow the next.
  */
 export async function interleavedRounds(
   c: BenchCase,
@@ -144,8 +145,10 @@ export async function interleavedRounds(
 ): Promise<CaseTimes> {
   const { warmup, rounds, perRound } = roundsFor(c.name, quick);
   await timeSteps(c, backend, warmup);
-  await peers.one?.time(c.name, warmup);
   await peers.all?.time(c.name, warmup);
+  await peers.all?.settle();
+  await peers.one?.time(c.name, warmup);
+  await peers.one?.settle();
   const out: CaseTimes = {
     ms: [],
     rounds,
@@ -156,7 +159,9 @@ export async function interleavedRounds(
   };
   for (let r = 0; r < rounds; r++) {
     const all = peers.all ? await peers.all.time(c.name, perRound) : null;
+    await peers.all?.settle();
     const one = peers.one ? await peers.one.time(c.name, perRound) : null;
+    await peers.one?.settle();
     const ours = await timeSteps(c, backend, perRound);
     out.ms.push(...ours);
     if (one) out.peerMs.push(...one);

@@ -6,7 +6,9 @@ Usage: python3 bench_torch.py THREADS   (0: keep PyTorch's default thread count)
 Protocol, one JSON object per line:
 - on start it prints {"torch", "threads", "blas", "maxRssKiB"} (or {"error"} and exits 1);
 - for each request {"case": name, "reps": n} it times n repetitions and prints {"ms": [...]};
-- {"rss": true} prints {"maxRssKiB"}; end of input ends the process.
+- {"rss": true} prints {"maxRssKiB"}; {"cpu": true} prints {"cpuSeconds"} of the whole process
+  (its idle BLAS / OpenMP threads spin for a while after a call);
+- end of input ends the process.
 Shapes and the loss mirror tasks/engine/bench_cases.ts (gate order does not matter for timing).
 """
 import ctypes
@@ -111,6 +113,9 @@ def main():
         req = json.loads(line)
         if req.get("rss"):
             reply({"maxRssKiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss})
+            continue
+        if req.get("cpu"):
+            reply({"cpuSeconds": time.process_time()})  # every thread of the process
             continue
         fn = cases.get(req.get("case"))
         if fn is None:
