@@ -180,6 +180,41 @@ export function sharedLog2(t: number): Uint8Array {
 export let splitY = 0;
 
 /**
+ * Walk from `hint` (clamped into `[lo ≤ hi]`) toward a local minimum of
+ * `y + f(y − s) + g(n − y)`: right while the next split is no worse, then, when `left`, left
+ * while the previous one is better; at most `steps` moves each way. Returns the cost where the
+ * walk stops and puts that split in {@link splitY}.
+ */
+function walk(
+  lo: number,
+  hi: number,
+  n: number,
+  hint: number,
+  fv: Values,
+  fShift: number,
+  gv: Values,
+  steps: number,
+  left: boolean,
+): number {
+  let at = hint < lo ? lo : hint > hi ? hi : hint;
+  let best = at + fv[at - fShift]! + gv[n - at]!;
+  for (let s = 0; s < steps && at < hi; s++) {
+    const v = at + 1 + fv[at + 1 - fShift]! + gv[n - at - 1]!;
+    if (v > best) break;
+    best = v;
+    at++;
+  }
+  for (let s = 0; left && s < steps && at > lo; s++) {
+    const v = at - 1 + fv[at - 1 - fShift]! + gv[n - at + 1]!;
+    if (v >= best) break;
+    best = v;
+    at--;
+  }
+  splitY = at;
+  return best;
+}
+
+/**
  * Walk the split from `hint` while the next split is no worse (unimodal case).
  *
  * @returns the cost (`Infinity` when `lo > hi`); the split is in {@link splitY}
@@ -200,13 +235,12 @@ export function splitWalk(
   }
   const fv = f.v;
   const gv = g.v;
-  let y = Math.min(Math.max(hint, lo), hi);
+  let y = hint < lo ? lo : hint > hi ? hi : hint;
   let best = y + fv[y - fShift]! + gv[n - y]!;
-  while (y < hi) {
+  for (; y < hi; y++) {
     const v = y + 1 + fv[y + 1 - fShift]! + gv[n - y - 1]!;
     if (v > best) break;
     best = v;
-    y++;
   }
   splitY = y;
   return best;
@@ -215,6 +249,7 @@ export function splitWalk(
 /**
  * The local minimum of `y + f(y − s) + g(n − y)` on `[lo, hi]` reached by walking from `hint`
  * (right while not worse, then left while better): a hint for a later search, not a minimum.
+ * The split is also left in {@link splitY}.
  */
 export function localMin(
   lo: number,
@@ -226,23 +261,8 @@ export function localMin(
   g: Column,
 ): number {
   if (lo > hi) return lo;
-  const fv = f.v;
-  const gv = g.v;
-  let at = hint < lo ? lo : hint > hi ? hi : hint;
-  let best = at + fv[at - fShift]! + gv[n - at]!;
-  while (at < hi) {
-    const v = at + 1 + fv[at + 1 - fShift]! + gv[n - at - 1]!;
-    if (v > best) break;
-    best = v;
-    at++;
-  }
-  while (at > lo) {
-    const v = at - 1 + fv[at - 1 - fShift]! + gv[n - at + 1]!;
-    if (v >= best) break;
-    best = v;
-    at--;
-  }
-  return at;
+  walk(lo, hi, n, hint, f.v, fShift, g.v, hi - lo, true);
+  return splitY;
 }
 
 /**
@@ -305,20 +325,8 @@ export function splitMin(
   }
   const fv = f.v;
   const gv = g.v;
-  let at = Math.min(Math.max(hint, lo), hi);
-  let best = at + fv[at - fShift]! + gv[n - at]!;
-  for (let s = 0; s < WALK && at < hi; s++) {
-    const v = at + 1 + fv[at + 1 - fShift]! + gv[n - at - 1]!;
-    if (v > best) break;
-    best = v;
-    at++;
-  }
-  for (let s = 0; s < WALK && at > lo; s++) {
-    const v = at - 1 + fv[at - 1 - fShift]! + gv[n - at + 1]!;
-    if (v >= best) break;
-    best = v;
-    at--;
-  }
+  let best = walk(lo, hi, n, hint, fv, fShift, gv, WALK, true);
+  let at = splitY;
   // Prune against the better of this family's incumbent and the caller's (another move's) cost:
   // if nothing here beats `cutoff`, the returned cost may not be this family's minimum, but it
   // is ≥ cutoff, so the caller's overall minimum is still exact.

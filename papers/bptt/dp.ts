@@ -42,39 +42,20 @@
  * - MSM, whose split cost has several local minima, runs an exact branch and bound instead. It
  *   uses the previous row's bounds (see `_split.ts`).
  *
- * The tests compare the result with a full O(t²m) scan and with an exhaustive schedule search.
+ * One relaxation step fills every column of every table (`_relax.ts`); this file chooses the
+ * columns each move reads, the order of the fill and when it stops. The tests compare the
+ * result with a full O(t²m) scan and with an exhaustive schedule search.
  *
  * @module
  */
 
 import type { Strategy } from "./policy.ts";
-import {
-  Column,
-  localMin,
-  sharedLog2,
-  splitBound,
-  splitMin,
-  splitWalk,
-  splitY,
-  type Values,
-} from "./_split.ts";
+import { Column, sharedLog2 } from "./_split.ts";
+import { type ColumnSummary, fillColumn, MoveKind } from "./_relax.ts";
 import { chainBound, chainCost, chainSplit, closedForm } from "./_closed.ts";
 import { hsmCost } from "./hsm.ts";
-import { runD, runLength } from "./_runs.ts";
 
-export { chainCost, closedForm };
-
-/** Kind of the first move of a subproblem. */
-export const enum MoveKind {
-  /** Run to the end, `B_t` on the fresh internal state, recurse on `t − 1`. */
-  None = 0,
-  /** Store `h_y`. */
-  Hidden = 1,
-  /** Store `I_y`. */
-  Internal = 2,
-  /** Exact form only: drop the start slot, then store `I_1`. */
-  InternalDropStart = 3,
-}
+export { chainCost, closedForm, MoveKind };
 
 /** Options of the DP. */
 export interface DpOptions {
@@ -221,49 +202,17 @@ export class CostTable {
     return c;
   }
 
+  /** Fills the columns the solve needs; returns the last one stored (`kMax`). */
   #fill(): number {
     const { t, m } = this;
-    const { strategy, alpha, exact } = this.options;
-    const ub = this.#ub;
-    // Paper-form MSM with α = 1 is ISM: storing I_y costs what storing h_y does and beats it.
-    const kind = strategy === "msm" && alpha === 1 && !exact ? "ism" : strategy;
-    const big = (t * (t + 1)) / 2 >= 2 ** 31;
-    const rmq = kind === "msm";
-    const lg = rmq ? sharedLog2(t) : null;
-    const pool: Int32Array[] = []; // sparse tables of released columns
-    const newColumn = () => new Column(t, big, rmq, lg, pool.pop() ?? null);
-    const hid = kind !== "ism";
-    const int = kind !== "hsm";
-    const split = kind === "msm" ? splitMin : splitWalk;
-    const floor = (n: number) => (kind === "hsm" ? Math.max(0, 2 * n - 1) : n);
-    // Free units of column k besides the start slot: the argument of G.
-    const free = exact ? 0 : -1;
-    const release = (k: number) => {
-      // Columns below k − α − 1 are never searched again.
-      const old = k - alpha - 2;
-      if (old >= 0) {
-        const a = this.#a[old]?.dropRmq();
-        if (a) pool.push(a);
-        const b = this.#b[old]?.dropRmq();
-        if (b) pool.push(b);
-      }
-    };
+    const { alpha, exact } = this.options;
+    const s = this.#fillSettings();
     // Column 0 of A is never used (k ≥ 1); keep a placeholder so indices line up.
-    this.#a.push(newColumn());
+    this.#a.push(s.newColumn());
     this.#aCode.push(new Int32Array(t + 1));
-    if (exact) {
-      // B(n, 0): no free unit, only "rerun from the start".
-      const b0 = newColumn();
-      const c0 = new Int32Array(t + 1);
-      for (let n = 1; n <= t; n++) {
-        b0.set(n, n + b0.v[n - 1]!);
-        c0[n] = n * 4;
-      }
-      this.#b.push(b0);
-      this.#bCode.push(c0);
-    }
+    if (exact) this.#fillB0(s);
     // Paper-form ISM only ever reads columns k, k − α, k − 2α, ...: fill just m's residue class.
-    const stride = kind === "ism" && !exact && !this.options.sweep ? alpha : 1;
+    const stride = s.kind === "ism" && !exact && !this.options.sweep ? alpha : 1;
     const k0 = stride > 1 ? ((m - 1) % alpha) + 1 : 1;
     // Closure: this many consecutive columns (of B in the exact form) at G close the table.
     const closeRun = stride > 1 ? 1 : alpha;
@@ -271,328 +220,141 @@ export class CostTable {
     const lag = exact && alpha >= 2;
     let run = 0;
     for (let k = k0;; k += stride) {
-      const col = newColumn();
-      const v = col.v;
-      const code = new Int32Array(t + 1);
-      const hidPrev = hid && k >= 2 ? this.#a[k - 1]! : null;
-      // Right part of an internal move, as a B column: paper C(·, k−α) = B(·, k−α−1).
-      const intRight = !int
-        ? null
-        : exact
-        ? (k - 1 - alpha >= 0 ? this.#b[k - 1 - alpha]! : null)
-        : (k - alpha >= 1 ? this.#a[k - alpha]! : null);
-      const dropCol = int && exact && k - alpha >= 0 ? this.#b[k - alpha]! : null;
-      const dropRight = dropCol === null ? null : dropCol.v;
-      const yLo = exact ? 2 : 1; // exact y=1 is the separate "drop start" move
-      const g1 = int ? Math.floor((k + free) / alpha) + 1 : 0; // G(n) = 2n − min(n, g1)
-      let yh = 1;
-      let yi = yLo;
-      let saturated = true;
-      let closed = int;
-      for (let n = 1; n <= t; n++) {
-        let best = n + v[n - 1]!;
-        let bestCode = n * 4 + MoveKind.None;
-        let hidSkip = false;
-        let intSkip = false;
-        if (dropRight) {
-          const q = 1 + dropRight[n - 1]!;
-          if (q < best) {
-            best = q;
-            bestCode = 4 + MoveKind.InternalDropStart;
-          }
-        }
-        // Lower bound: the floor, C(n−1) + 1 (dropping step n from a policy saves ≥ 1 op) and
-        // G. When a cheap candidate reaches it, the cell is exact without a search.
-        const gn = int ? 2 * n - Math.min(n, g1) : 0;
-        const lb = Math.max(floor(n), v[n - 1]! + 1, gn);
-        if (intRight && !exact && best > lb) {
-          const q = 1 + intRight.v[n - 1]!; // store I_1
-          if (q < best) {
-            best = q;
-            bestCode = 4 + MoveKind.Internal;
-          }
-        }
-        if (hidPrev && n >= 2 && best > lb) {
-          const y = Math.min(yh, n - 1);
-          const q = y + hidPrev.v[n - y]! + v[y]!;
-          if (q < best) {
-            best = q;
-            bestCode = y * 4 + MoveKind.Hidden;
-          }
-          if (rmq && y + 1 <= n - 1) {
-            // The left part grows by one: the other split a convex merge would take.
-            const q1 = y + 1 + hidPrev.v[n - y - 1]! + v[y + 1]!;
-            if (q1 <= q) yh = y + 1; // track the family's own local minimum
-            if (q1 < best) {
-              best = q1;
-              bestCode = (y + 1) * 4 + MoveKind.Hidden;
-            }
-          }
-        }
-        if (intRight && n >= yLo && best > lb) {
-          const y = Math.min(Math.max(yi, yLo), n);
-          const q = y + intRight.v[n - y]! + v[y - 1]!;
-          if (q < best) {
-            best = q;
-            bestCode = y * 4 + MoveKind.Internal;
-          }
-          if (rmq && y + 1 <= n) {
-            const q1 = y + 1 + intRight.v[n - y - 1]! + v[y]!;
-            if (q1 <= q) yi = y + 1; // track the family's own local minimum
-            if (q1 < best) {
-              best = q1;
-              bestCode = (y + 1) * 4 + MoveKind.Internal;
-            }
-          }
-        }
-        // MSM: skip a family's search when the previous row's bounds, split at the hint,
-        // already show that it cannot beat the best candidate.
-        if (
-          rmq && hidPrev && n >= 2 && best > lb &&
-          v[n - 1]! + splitBound(1, n - 1, n, yh + 1, col, 0, hidPrev) >= best
-        ) hidSkip = true;
-        if (
-          rmq && intRight && n >= yLo && best > lb &&
-          v[n - 1]! + splitBound(yLo, n, n, yi + 1, col, 1, intRight) >= best
-        ) intSkip = true;
-        if (hidPrev && n >= 2 && best > lb && !hidSkip) {
-          const q = split(1, n - 1, n, yh, col, 0, hidPrev, best);
-          yh = splitY;
-          if (q < best) {
-            best = q;
-            bestCode = yh * 4 + MoveKind.Hidden;
-          }
-        }
-        if (intRight && n >= yLo && best > lb && !intSkip) {
-          const q = split(yLo, n, n, yi, col, 1, intRight, best);
-          yi = splitY;
-          if (q < best) {
-            best = q;
-            bestCode = yi * 4 + MoveKind.Internal;
-          }
-        }
-        if (best > ub) {
-          capRest(col, n, t, ub, big);
-          saturated = closed = false;
-          break;
-        }
-        col.set(n, best);
-        code[n] = bestCode;
-        if (best !== floor(n)) saturated = false;
-        if (best !== gn) closed = false;
-        // MSM: certify the following rows in one run of equal increments (`_runs.ts`).
-        const kindN = bestCode & 3;
-        if (rmq && n < t && kindN !== MoveKind.None) {
-          // The witness: the same split with its right part one row longer (the drop-start
-          // move is split 1 of the B column k − α).
-          const y = bestCode >> 2;
-          const hidden = kindN === MoveKind.Hidden;
-          const L = runLength(
-            n,
-            t - n,
-            y,
-            hidden ? hidPrev! : kindN === MoveKind.Internal ? intRight! : dropCol!,
-            col,
-            hidPrev && { g: hidPrev, fShift: 0, lo: 1, hiOff: 1, z: (hidden ? y : yh) + 1 },
-            intRight && { g: intRight, fShift: 1, lo: yLo, hiOff: 0, z: (hidden ? yi : y) + 1 },
-          );
-          const D = runD;
-          // The cap and the exact form's drop-start move (outside both families) end it early.
-          let l = 0;
-          for (let val = best + D; l < L && val <= ub; l++, val += D) {
-            if (dropRight && 1 + dropRight[n + l]! < val) break;
-          }
-          if (l > 0) {
-            // (`saturated` only matters without internal moves, i.e. never for MSM.)
-            col.setRun(n, l, D);
-            code.fill(bestCode, n + 1, n + l + 1);
-            for (let i = 1; i <= l && closed; i++) {
-              closed = best + i * D === 2 * (n + i) - Math.min(n + i, g1);
-            }
-            n += l;
-            best += l * D;
-          }
-          // The run kept the witness's split; move the other family's hint along with it.
-          if (L > 0 && kindN !== MoveKind.Hidden && hidPrev) {
-            yh = localMin(1, n - 1, n, yh, col, 0, hidPrev);
-          }
-          if (L > 0 && kindN !== MoveKind.Internal && intRight) {
-            yi = localMin(yLo, n, n, yi, col, 1, intRight);
-          }
-        }
-      }
-      this.#a[k] = col;
-      this.#aCode[k] = code;
-      const last = k + stride > m || (saturated && !int);
+      const a = this.#fillA(k, s);
+      const last = k + stride > m || (a.saturated && !s.int);
       if (lag) {
         // B[k − 1] after A[k], which bounds it from below: B(n, k−1) ≥ A(n, k) (a B policy runs
         // unchanged with the start in an owned slot).
         if (k >= 2) {
-          run = this.#fillB(k - 1, newColumn, split, hid, int, v) ? run + 1 : 0;
+          run = this.#fillB(k - 1, s, this.#a[k]!) ? run + 1 : 0;
           if (run >= closeRun) {
             this.closedAbove = true;
             return k - 1;
           }
         }
-        release(k);
+        s.release(k);
         if (last) {
-          this.#fillB(k, newColumn, split, hid, int, null);
+          this.#fillB(k, s, null);
           return k;
         }
         continue;
       }
-      if (exact) closed = this.#fillB(k, newColumn, split, hid, int, null);
-      release(k);
+      const closed = exact ? this.#fillB(k, s, null) : a.closed;
+      s.release(k);
       run = closed ? run + 1 : 0;
       if (run >= closeRun) {
         this.closedAbove = true;
         return k;
       }
-      if (k + stride > m || (saturated && !int)) return k;
+      if (last) return k;
     }
   }
 
+  /** What every column of this solve shares: its moves and the column storage. */
+  #fillSettings(): FillSettings {
+    const { t } = this;
+    const { strategy, alpha, exact } = this.options;
+    // Paper-form MSM with α = 1 is ISM: storing I_y costs what storing h_y does and beats it.
+    const kind = strategy === "msm" && alpha === 1 && !exact ? "ism" : strategy;
+    const big = (t * (t + 1)) / 2 >= 2 ** 31;
+    const msm = kind === "msm";
+    const lg = msm ? sharedLog2(t) : null;
+    const pool: Int32Array[] = []; // sparse tables of released columns
+    return {
+      kind,
+      hid: kind !== "ism",
+      int: kind !== "hsm",
+      msm,
+      newColumn: () => new Column(t, big, msm, lg, pool.pop() ?? null),
+      release: (k: number) => {
+        // Columns below k − α − 1 are never searched again.
+        const old = k - alpha - 2;
+        if (old < 0) return;
+        const a = this.#a[old]?.dropRmq();
+        if (a) pool.push(a);
+        const b = this.#b[old]?.dropRmq();
+        if (b) pool.push(b);
+      },
+    };
+  }
+
   /**
-   * Exact form: column k of B (needs A[k] and B[k−α]); `lower` = A[k + 1] if filled (a lower
+   * Column k of A (the paper's `C`). Store `h_y` reads A[k − 1]; store `I_y` reads the paper's
+   * C(·, k − α) = A[k − α], or the exact form's B[k − 1 − α] (the start stays owned), whose
+   * y = 1 is the drop-start move on B[k − α] instead.
+   */
+  #fillA(k: number, s: FillSettings): ColumnSummary {
+    const { alpha, exact } = this.options;
+    const col = s.newColumn();
+    const code = new Int32Array(this.t + 1);
+    const internal = !s.int
+      ? null
+      : exact
+      ? (k - 1 - alpha >= 0 ? this.#b[k - 1 - alpha]! : null)
+      : (k - alpha >= 1 ? this.#a[k - alpha]! : null);
+    const summary = fillColumn(col, code, {
+      hidden: s.hid && k >= 2 ? this.#a[k - 1]! : null,
+      internal,
+      internalLo: exact ? 2 : 1,
+      dropStart: s.int && exact && k - alpha >= 0 ? this.#b[k - alpha]! : null,
+      // Free units besides the start slot, the argument of G: k (exact), k − 1 (paper).
+      closedC: s.int ? Math.floor((exact ? k : k - 1) / alpha) + 1 : 0,
+      hsmFloor: s.kind === "hsm",
+      lower: null,
+      ub: this.#ub,
+      msm: s.msm,
+    });
+    this.#a[k] = col;
+    this.#aCode[k] = code;
+    return summary;
+  }
+
+  /**
+   * Exact form: column k of B (needs A[k] and B[k − α]); `lower` = A[k + 1] if filled (a lower
    * bound). Returns whether the column equals G.
    */
-  #fillB(
-    k: number,
-    newColumn: () => Column,
-    split: typeof splitMin,
-    hid: boolean,
-    int: boolean,
-    lower: Values | null,
-  ): boolean {
-    const { t } = this;
+  #fillB(k: number, s: FillSettings, lower: Column | null): boolean {
     const { alpha } = this.options;
-    const ub = this.#ub;
-    const col = newColumn();
-    const v = col.v;
-    const code = new Int32Array(t + 1);
-    const aRight = hid ? this.#a[k]! : null;
-    const bRight = int && k - alpha >= 0 ? this.#b[k - alpha]! : null;
-    const g1 = Math.floor(k / alpha) + 1;
-    const rmq = split === splitMin;
-    let closed = int;
-    let yh = 1;
-    let yi = 1;
-    for (let n = 1; n <= t; n++) {
-      let best = n + v[n - 1]!;
-      let bestCode = n * 4 + MoveKind.None;
-      const gn = int ? 2 * n - Math.min(n, g1) : 0;
-      const lb = Math.max(n, v[n - 1]! + 1, gn, lower === null ? 0 : lower[n]!);
-      if (bRight && best > lb) {
-        const q = 1 + bRight.v[n - 1]!; // store I_1
-        if (q < best) {
-          best = q;
-          bestCode = 4 + MoveKind.Internal;
-        }
-      }
-      if (aRight && n >= 2 && best > lb) {
-        const y = Math.min(yh, n - 1);
-        const q = y + aRight.v[n - y]! + v[y]!;
-        if (q < best) {
-          best = q;
-          bestCode = y * 4 + MoveKind.Hidden;
-        }
-        if (rmq && y + 1 <= n - 1) {
-          const q1 = y + 1 + aRight.v[n - y - 1]! + v[y + 1]!;
-          if (q1 <= q) yh = y + 1; // track the family's own local minimum
-          if (q1 < best) {
-            best = q1;
-            bestCode = (y + 1) * 4 + MoveKind.Hidden;
-          }
-        }
-      }
-      if (bRight && best > lb) {
-        const y = Math.min(yi, n);
-        const q = y + bRight.v[n - y]! + v[y - 1]!;
-        if (q < best) {
-          best = q;
-          bestCode = y * 4 + MoveKind.Internal;
-        }
-        if (rmq && y + 1 <= n) {
-          const q1 = y + 1 + bRight.v[n - y - 1]! + v[y]!;
-          if (q1 <= q) yi = y + 1; // track the family's own local minimum
-          if (q1 < best) {
-            best = q1;
-            bestCode = (y + 1) * 4 + MoveKind.Internal;
-          }
-        }
-      }
-      const hidSkip = rmq && aRight !== null && n >= 2 && best > lb &&
-        v[n - 1]! + splitBound(1, n - 1, n, yh + 1, col, 0, aRight) >= best;
-      const intSkip = rmq && bRight !== null && best > lb &&
-        v[n - 1]! + splitBound(1, n, n, yi + 1, col, 1, bRight) >= best;
-      if (aRight && n >= 2 && best > lb && !hidSkip) {
-        const q = split(1, n - 1, n, yh, col, 0, aRight, best);
-        yh = splitY;
-        if (q < best) {
-          best = q;
-          bestCode = yh * 4 + MoveKind.Hidden;
-        }
-      }
-      if (bRight && best > lb && !intSkip) {
-        const q = split(1, n, n, yi, col, 1, bRight, best);
-        yi = splitY;
-        if (q < best) {
-          best = q;
-          bestCode = yi * 4 + MoveKind.Internal;
-        }
-      }
-      if (best > ub) {
-        capRest(col, n, t, ub, col.v instanceof Float64Array);
-        closed = false;
-        break;
-      }
-      col.set(n, best);
-      code[n] = bestCode;
-      if (best !== gn) closed = false;
-      // Runs of equal increments (`_runs.ts`); `lower` is only a bound, not needed here.
-      const kindN = bestCode & 3;
-      if (rmq && n < t && (kindN === MoveKind.Hidden || kindN === MoveKind.Internal)) {
-        const y = bestCode >> 2;
-        const hidden = kindN === MoveKind.Hidden;
-        const L = runLength(
-          n,
-          t - n,
-          y,
-          hidden ? aRight! : bRight!,
-          col,
-          aRight && { g: aRight, fShift: 0, lo: 1, hiOff: 1, z: (hidden ? y : yh) + 1 },
-          bRight && { g: bRight, fShift: 1, lo: 1, hiOff: 0, z: (hidden ? yi : y) + 1 },
-        );
-        const D = runD;
-        let l = 0;
-        while (l < L && best + (l + 1) * D <= ub) l++;
-        if (l > 0) {
-          col.setRun(n, l, D);
-          code.fill(bestCode, n + 1, n + l + 1);
-          for (let i = 1; i <= l && closed; i++) {
-            closed = best + i * D === 2 * (n + i) - Math.min(n + i, g1);
-          }
-          n += l;
-          best += l * D;
-        }
-        if (L > 0 && !hidden && aRight) yh = localMin(1, n - 1, n, yh, col, 0, aRight);
-        if (L > 0 && hidden && bRight) yi = localMin(1, n, n, yi, col, 1, bRight);
-      }
-    }
+    const col = s.newColumn();
+    const code = new Int32Array(this.t + 1);
+    const { closed } = fillColumn(col, code, {
+      hidden: s.hid ? this.#a[k]! : null,
+      internal: s.int && k - alpha >= 0 ? this.#b[k - alpha]! : null,
+      internalLo: 1,
+      dropStart: null,
+      closedC: s.int ? Math.floor(k / alpha) + 1 : 0,
+      hsmFloor: false,
+      lower,
+      ub: this.#ub,
+      msm: s.msm,
+    });
     this.#b.push(col);
     this.#bCode.push(code);
     return closed;
   }
+
+  /** Exact form: B(n, 0) has no free unit, so only "rerun from the start". */
+  #fillB0(s: FillSettings): void {
+    const b0 = s.newColumn();
+    const c0 = new Int32Array(this.t + 1);
+    for (let n = 1; n <= this.t; n++) {
+      b0.set(n, n + b0.v[n - 1]!);
+      c0[n] = n * 4 + MoveKind.None;
+    }
+    this.#b.push(b0);
+    this.#bCode.push(c0);
+  }
 }
 
-/**
- * Fill rows `n..t` of `col` with placeholders above the cap `ub`: `ub + i·d` for the `i`-th,
- * where `d ≥ 1` is the column's last increment. Any values above `ub` would be exact (see
- * `CostTable`); growing ones keep the split search's increment bounds useful.
- */
-function capRest(col: Column, n: number, t: number, ub: number, big: boolean): void {
-  const v = col.v;
-  const d = n >= 2 ? Math.max(1, v[n - 1]! - v[n - 2]!) : 1;
-  const limit = big ? Infinity : 2 ** 31 - 1;
-  for (let i = 1; n <= t; n++, i++) col.set(n, Math.min(ub + i * d, limit));
+/** What every column of one solve shares (see `CostTable`'s fill). */
+interface FillSettings {
+  /** The strategy whose moves the columns take (paper-form MSM with α = 1 is ISM). */
+  kind: Strategy;
+  /** The "store `h_y`" and "store `I_y`" moves exist. */
+  hid: boolean;
+  int: boolean;
+  msm: boolean;
+  newColumn(): Column;
+  /** Hand the range-minimum buffers of columns that are never searched again to `newColumn`. */
+  release(k: number): void;
 }

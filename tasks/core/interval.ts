@@ -73,3 +73,16 @@ export function ratioInterval(
 export function insideInterval(i: IntervalMetric, value: number): boolean {
   return value >= i.lo && value <= i.hi;
 }
+
+/** Where an interval lies against a target value. */
+export type TargetVerdict = "meets" | "below" | "straddles";
+
+/**
+ * `"meets"` when the whole interval is at or above `target`, `"below"` when it is wholly
+ * below, `"straddles"` when the target lies inside it (the measurement cannot tell).
+ */
+export function targetVerdict(i: { lo: number; hi: number }, target: number): TargetVerdict {
+  if (i.lo >= target) return "meets";
+  if (i.hi < target) return "below";
+  return "straddles";
+}

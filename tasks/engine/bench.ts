@@ -1,13 +1,18 @@
 /**
  * `deno task bench engine`: times (a) a 1024² matmul, (b) an LSTM step and (c) a conv-LSTM step
- * (forward + backward) on each available TF.js backend, and the same in PyTorch when installed,
- * and returns the rows; `deno task bench engine` writes them to `results/engine/bench.default.v1.json`
- * through the harness.
+ * (forward + backward) on each available TF.js backend, and on wasm the same against PyTorch
+ * (when installed), and returns the rows; `deno task bench engine` writes them to
+ * `results/engine/bench.default.v1.json` through the harness.
  *
- * Timing: `warmup` untimed steps, then `reps` timed steps; the median is reported. wasm and cpu
- * kernels are synchronous, so a step's wall time is its compute time; on webgpu each step ends
- * with `await data()` of every output (readback included). PyTorch is timed the same way, at its
- * default thread count (the ratio `ratioToPeer`) and with all cores (`ratioToPeerAllCores`).
+ * Timing: wasm and cpu kernels are synchronous, so a step's wall time is its compute time; on
+ * webgpu each step ends with `await data()` of every output (readback included).
+ * - wasm against the peer: after a warm-up of each, rounds of the all-cores peer's
+ *   repetitions, the one-thread peer's and ours, one after the other (≥ 7 rounds), so that both
+ *   sides see the same machine load. A ratio (peer time / our time, higher is better) is the
+ *   median of the per-round ratios, with a distribution-free 95 % interval
+ *   (`tasks/core/interval.ts`), checked against issue 14's target: meets, below, or
+ *   straddles it (`bench_timing.ts`).
+ * - Other backends: `warmup` untimed steps, then `reps` timed steps; the median is reported.
  *
  * @module
  */
@@ -16,28 +21,19 @@ import "@tensorflow/tfjs-backend-wasm";
 import { peakRssBytes } from "../core/memory.ts";
 import { median } from "../core/stats.ts";
 import { type BenchCase, convLstmCase, lstmCase, matmulCase } from "./bench_cases.ts";
-import { loadAverage, machineInfo, round, runTorchPeer } from "./bench_machine.ts";
+import { loadAverage, type MachineInfo, machineInfo, round } from "./bench_machine.ts";
+import {
+  type BenchRow,
+  benchRow,
+  interleavedRounds,
+  type Peers,
+  startPeers,
+  timeAlone,
+} from "./bench_timing.ts";
 import { installEngine } from "./install.ts";
 import { withOriginalKernels } from "./kernel_registry.ts";
 
-/** One row of the result file. */
-export interface BenchRow {
-  case: string;
-  backend: string;
-  msMedian: number;
-  msMin: number;
-  reps: number;
-  gflops: number;
-  peerMsMedian: number | null;
-  ratioToPeer: number | null;
-  peerMsMedianAllCores: number | null;
-  ratioToPeerAllCores: number | null;
-  /** Fastest PyTorch repetition, and the ratio of fastest to fastest (less sensitive to load). */
-  peerMsMin: number | null;
-  ratioToPeerByMin: number | null;
-  /** Peak bytes of TF.js tensors during one step (`tf.profile`). */
-  tfPeakBytes: number;
-}
+export type { BenchRow };
 
 /** Options of one bench run. */
 export interface EngineBenchOptions {
@@ -49,18 +45,8 @@ export interface EngineBenchOptions {
   noPeer?: boolean;
 }
 
-/**
- * Timed repetitions per case and backend. cpu and software webgpu are 20–130× slower than wasm
- * (a software-webgpu conv-LSTM step took 105 s here), so they get one warm-up and few reps.
- */
-function repsFor(backend: string, name: string, quick: boolean): { warmup: number; reps: number } {
-  const slow = backend !== "wasm";
-  const base: Record<string, number> = slow
-    ? { matmul1024: 3, matmul512TransposeA: 3, lstmStep: 10, convLstmStep: 1 }
-    : { matmul1024: 15, matmul512TransposeA: 5, lstmStep: 50, convLstmStep: 7 };
-  const reps = quick ? Math.max(1, Math.ceil(base[name]! / 3)) : base[name]!;
-  return { warmup: slow || quick ? 1 : 3, reps };
-}
+/** The backend the peer is measured against (the engine's CPU path; issue 14's targets). */
+const PEER_BACKEND = "wasm";
 
 async function hasWebGpu(): Promise<boolean> {
   if (!Deno.env.get("XDG_RUNTIME_DIR")) {
@@ -78,28 +64,38 @@ async function hasWebGpu(): Promise<boolean> {
   }
 }
 
-async function timeCase(
-  c: BenchCase,
+/**
+ * Every case on one backend: against the peers in rounds when `peers` is given, else alone.
+ * Returns null when the backend does not initialise.
+ */
+async function benchBackend(
   backend: string,
   quick: boolean,
-): Promise<{ ms: number[]; tfPeakBytes: number }> {
-  const sync = backend === "webgpu";
-  const once = async () => {
-    const t0 = performance.now();
-    const out = c.step();
-    if (sync) await Promise.all(out.map((t) => t.data()));
-    const dt = performance.now() - t0;
-    tf.dispose(out);
-    return dt;
-  };
-  const { warmup, reps } = repsFor(backend, c.name, quick);
-  for (let i = 0; i < warmup; i++) await once();
-  const ms: number[] = [];
-  for (let i = 0; i < reps; i++) ms.push(await once());
-  const prof = await tf.profile(() => {
-    tf.dispose(c.step());
-  });
-  return { ms, tfPeakBytes: prof.peakBytes };
+  peers: Peers | null,
+): Promise<BenchRow[] | null> {
+  if (!(await tf.setBackend(backend))) return null;
+  await tf.ready();
+  installEngine(backend);
+  const rows: BenchRow[] = [];
+  for (const make of [matmulCase, lstmCase, convLstmCase]) {
+    const c = make();
+    try {
+      const times = peers
+        ? await interleavedRounds(c, backend, peers, quick)
+        : await timeAlone(c, backend, quick);
+      const row = benchRow(c, backend, times);
+      console.error(
+        `${backend.padEnd(6)} ${c.name.padEnd(13)} ${row.msMedian.toFixed(2).padStart(9)} ms` +
+          (row.ratioToPeer === null
+            ? ""
+            : `  peer ${row.peerMsMedian} ms, ratio ${row.ratioToPeer} [${row.ratioToPeerLow}, ${row.ratioToPeerHigh}]`),
+      );
+      rows.push(row);
+    } finally {
+      c.dispose();
+    }
+  }
+  return rows;
 }
 
 /** A same-process comparison of one case with and without the engine's kernels. */
@@ -131,11 +127,11 @@ async function engineEffects(backend: string, quick: boolean): Promise<EngineEff
   const out: EngineEffect[] = [];
   for (const make of [matmulTransposeCase, lstmCase, convLstmCase]) {
     const c = make();
-    const withEngine = median((await timeCase(c, backend, quick)).ms);
+    const withEngine = median((await timeAlone(c, backend, quick)).ms);
     let without: number | null = null, error: string | undefined;
     try {
       const plain: BenchCase = { ...c, step: () => withOriginalKernels(() => c.step()) };
-      without = median((await timeCase(plain, backend, true)).ms);
+      without = median((await timeAlone(plain, backend, true)).ms);
     } catch (e) {
       error = (e instanceof Error ? e.message : String(e)).split("\n")[0];
     }
@@ -156,34 +152,34 @@ async function engineEffects(backend: string, quick: boolean): Promise<EngineEff
 /** The rows as a markdown table (printed at the end of a run, for the README). */
 export function markdownTable(rows: BenchRow[]): string {
   const f = (v: number | null, d = 2) => (v === null ? "–" : v.toFixed(d));
+  const iv = (r: number | null, lo: number | null, hi: number | null) =>
+    r === null ? "–" : `${f(r)} [${f(lo)}, ${f(hi)}]`;
   const lines = [
-    "| case | backend | ms (median) | GFLOP/s | PyTorch ms (1 thread default) | ratio | ratio by min | ratio vs PyTorch all cores |",
-    "|---|---|---|---|---|---|---|---|",
+    "| case | backend | ms (median) | GFLOP/s | rounds | PyTorch 1 thread, ms | ratio [95% interval] | target | verdict | PyTorch all cores, ms | ratio [95% interval] |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const r of rows) {
-    lines.push(
-      `| ${r.case} | ${r.backend} | ${f(r.msMedian, 1)} | ${f(r.gflops)} | ${
-        f(r.peerMsMedian, 1)
-      } | ` +
-        `${f(r.ratioToPeer)} | ${f(r.ratioToPeerByMin)} | ${f(r.ratioToPeerAllCores)} |`,
-    );
+    const cells = [
+      r.case,
+      r.backend,
+      f(r.msMedian, 1),
+      f(r.gflops),
+      r.rounds === null ? "–" : String(r.rounds),
+      f(r.peerMsMedian, 1),
+      iv(r.ratioToPeer, r.ratioToPeerLow, r.ratioToPeerHigh),
+      f(r.target),
+      r.verdict ?? "–",
+      f(r.peerMsMedianAllCores, 1),
+      iv(r.ratioToPeerAllCores, r.ratioToPeerAllCoresLow, r.ratioToPeerAllCoresHigh),
+    ];
+    lines.push(`| ${cells.join(" | ")} |`);
   }
   return lines.join("\n");
 }
 
-/**
- * Runs the benchmark and returns its result (rows, machine, peer, notes). Writing it, with the
- * run's provenance, is the harness's job (`tasks/harness/bench_result.ts`).
- */
-export async function runEngineBench(
-  opts: EngineBenchOptions = {},
-): Promise<Record<string, unknown>> {
-  tf.enableProdMode();
-  const quick = opts.quick ?? false;
-  const machine = machineInfo();
-  const loadBefore = loadAverage();
-  let backends = opts.backends ?? ["cpu", "wasm", "webgpu"];
-  const notes: string[] = [];
+/** The backends to time: those asked for, less webgpu without an adapter, wasm first. */
+async function backendsToTime(asked: string[] | undefined, notes: string[]): Promise<string[]> {
+  let backends = asked ?? ["cpu", "wasm", "webgpu"];
   if (backends.includes("webgpu")) {
     if (await hasWebGpu()) await import("@tensorflow/tfjs-backend-webgpu");
     else {
@@ -191,109 +187,61 @@ export async function runEngineBench(
       notes.push("webgpu skipped: navigator.gpu gave no adapter");
     }
   }
-  // wasm first and the PyTorch peer right after it, so the comparison that matters sees the
-  // most similar machine load.
-  backends = [...backends].sort((a, b) => (a === "wasm" ? -1 : b === "wasm" ? 1 : 0));
-  const peerReps = quick
-    ? { matmul1024: 5, lstmStep: 20, convLstmStep: 3 }
-    : { matmul1024: 15, lstmStep: 50, convLstmStep: 7 };
-  let peer: Awaited<ReturnType<typeof runTorchPeer>> = {
-    run: null,
-    note: "PyTorch peer skipped (--no-peer)",
-  };
-  let peerAll: Awaited<ReturnType<typeof runTorchPeer>> = { run: null, note: "" };
-  const runPeers = async () => {
-    if (opts.noPeer) return;
-    peer = await runTorchPeer(1, peerReps); // one thread, like tfjs-backend-wasm here
-    if (peer.run) peerAll = await runTorchPeer(machine.cores, peerReps);
-  };
-  type OwnRow = Omit<
-    BenchRow,
-    | "peerMsMedian"
-    | "ratioToPeer"
-    | "peerMsMedianAllCores"
-    | "ratioToPeerAllCores"
-    | "peerMsMin"
-    | "ratioToPeerByMin"
-  >;
-  const ours: { row: OwnRow }[] = [];
-  const tfPeakByBackend: Record<string, number> = {};
-  let adapter: string | null = null;
-  for (const backend of backends) {
-    if (!(await tf.setBackend(backend))) {
-      notes.push(`${backend} skipped: failed to initialise`);
-      continue;
-    }
-    await tf.ready();
-    installEngine(backend);
-    if (backend === "webgpu") {
-      const a = await (navigator as Navigator & { gpu: GPU }).gpu.requestAdapter();
-      adapter = a
-        ? [a.info.vendor, a.info.architecture, a.info.description].join(" ").trim()
-        : null;
-    }
-    for (const make of [matmulCase, lstmCase, convLstmCase]) {
-      const c = make();
-      const { ms, tfPeakBytes } = await timeCase(c, backend, quick);
-      c.dispose();
-      const m = median(ms);
-      console.error(`${backend.padEnd(6)} ${c.name.padEnd(13)} ${m.toFixed(2).padStart(9)} ms`);
-      tfPeakByBackend[backend] = Math.max(tfPeakByBackend[backend] ?? 0, tfPeakBytes);
-      ours.push({
-        row: {
-          case: c.name,
-          backend,
-          msMedian: round(m),
-          msMin: round(Math.min(...ms)),
-          reps: ms.length,
-          gflops: round(c.flops / m / 1e6, 2),
-          tfPeakBytes,
-        },
-      });
-    }
-    if (backend === "wasm") await runPeers();
-  }
-  if (!backends.includes("wasm")) await runPeers();
-  const effects: EngineEffect[] = [];
-  if (backends.includes("wasm") && (await tf.setBackend("wasm"))) {
-    effects.push(...(await engineEffects("wasm", quick)));
-  }
-  notes.push(peer.note);
-  const rows: BenchRow[] = ours.map(({ row }) => {
-    const p = peer.run?.cases[row.case]?.msMedian ?? null;
-    const pa = peerAll.run?.cases[row.case]?.msMedian ?? null;
-    const pMs = peer.run?.cases[row.case]?.ms;
-    const pMin = pMs && pMs.length ? Math.min(...pMs) : null;
-    return {
-      ...row,
-      peerMsMedian: p === null ? null : round(p),
-      ratioToPeer: p === null ? null : round(p / row.msMedian),
-      peerMsMedianAllCores: pa === null ? null : round(pa),
-      ratioToPeerAllCores: pa === null ? null : round(pa / row.msMedian),
-      peerMsMin: pMin === null ? null : round(pMin),
-      ratioToPeerByMin: pMin === null ? null : round(pMin / row.msMin),
-    };
-  });
+  return [...backends].sort((a, b) => (a === "wasm" ? -1 : b === "wasm" ? 1 : 0));
+}
+
+/** The name of the active webgpu adapter, or null. */
+async function webgpuAdapterName(): Promise<string | null> {
+  const a = await (navigator as Navigator & { gpu: GPU }).gpu.requestAdapter();
+  return a ? [a.info.vendor, a.info.architecture, a.info.description].join(" ").trim() : null;
+}
+
+/** Everything a run measured, for {@link summary}. */
+interface Measured {
+  quick: boolean;
+  machine: MachineInfo;
+  rows: BenchRow[];
+  effects: EngineEffect[];
+  peers: Peers;
+  peerRssBytes: number | null;
+  adapter: string | null;
+  loadBefore: number[] | null;
+  notes: string[];
+}
+
+/** The result object of a run: rows, the machine against its peaks, the peer, memory, load. */
+function summary(m: Measured): Record<string, unknown> {
+  const { machine, rows, peers } = m;
   const wasmMatmul = rows.find((r) => r.case === "matmul1024" && r.backend === "wasm");
-  const result = {
-    schema: 1,
+  const peerMatmul = wasmMatmul?.peerMsMedian ?? null;
+  const tfPeakBytesByBackend: Record<string, number> = {};
+  for (const r of rows) {
+    tfPeakBytesByBackend[r.backend] = Math.max(tfPeakBytesByBackend[r.backend] ?? 0, r.tfPeakBytes);
+  }
+  const peak = machine.fp32PeakGflopsOneCore;
+  return {
+    schema: 2,
     bench: "engine",
-    profile: quick ? "quick" : "default",
+    profile: m.quick ? "quick" : "default",
     version: 1,
     cores: machine.cores,
     machine,
-    matmulShareOfOneCorePeak: wasmMatmul && machine.fp32PeakGflopsOneCore
-      ? round(wasmMatmul.gflops / machine.fp32PeakGflopsOneCore, 3)
+    // Shares of the one-core peak derived from the measured clock; "best" from the fastest
+    // repetition (what the core does when it is not shared).
+    matmulShareOfOneCorePeak: wasmMatmul ? round(wasmMatmul.gflops / peak, 3) : null,
+    matmulShareOfOneCorePeakBest: wasmMatmul
+      ? round(2 * 1024 ** 3 / wasmMatmul.msMin / 1e6 / peak, 3)
       : null,
-    // The same from the fastest repetition (what the core does when it is not shared).
-    matmulShareOfOneCorePeakBest: wasmMatmul && machine.fp32PeakGflopsOneCore
-      ? round(2 * 1024 ** 3 / wasmMatmul.msMin / 1e6 / machine.fp32PeakGflopsOneCore, 3)
+    matmulShareOfWasmSimdPeak: wasmMatmul
+      ? round(wasmMatmul.gflops / machine.wasmSimdPeakGflopsOneCore, 3)
       : null,
-    // One-thread OpenBLAS sgemm (the PyTorch peer) as the achievable single-core peak: the VM's
-    // cores boost above the nominal clock in /proc/cpuinfo, so the nominal peak is a lower bound.
-    peerMatmulGflopsOneThread: peer.run?.cases.matmul1024
-      ? round(2 * 1024 ** 3 / peer.run.cases.matmul1024.msMedian / 1e6, 1)
-      : null,
+    // One-thread OpenBLAS sgemm (the PyTorch peer): what one native core reaches here.
+    peerMatmulGflopsOneThread: peerMatmul === null
+      ? null
+      : round(2 * 1024 ** 3 / peerMatmul / 1e6, 1),
+    peerMatmulShareOfOneCorePeak: peerMatmul === null
+      ? null
+      : round(2 * 1024 ** 3 / peerMatmul / 1e6 / peak, 3),
     cases: {
       matmul1024: "1024x1024 @ 1024x1024 fp32, 2.147 GFLOP",
       lstmStep: "LSTM step fwd+bwd, batch 16, input 256, hidden 256; grads of x, h, c, W, b",
@@ -301,22 +249,73 @@ export async function runEngineBench(
         "conv-LSTM step fwd+bwd, batch 32, 14x14, 32+32 -> 4x32 channels, 5x5, 'same'; grads of x, h, c, W, b",
     },
     rows,
-    engineEffect: effects,
-    peer: peer.run
+    engineEffect: m.effects,
+    peer: peers.one
       ? {
         name: "PyTorch (CPU)",
-        torch: peer.run.torch,
-        python: peer.run.python,
-        threads: peer.run.threads,
-        threadsAllCores: peerAll.run?.threads ?? null,
-        maxRssBytes: peer.run.maxRssKiB * 1024,
+        torch: peers.one.info.torch,
+        python: peers.one.info.python,
+        blas: peers.one.info.blas,
+        threads: peers.one.info.threads,
+        threadsAllCores: peers.all?.info.threads ?? null,
+        pairedWith: PEER_BACKEND,
+        maxRssBytes: m.peerRssBytes,
       }
       : null,
-    memory: { peakRssBytes: peakRssBytes(), tfPeakBytesByBackend: tfPeakByBackend },
-    webgpuAdapter: adapter,
-    load: { before: loadBefore, after: loadAverage() },
-    notes,
+    memory: { peakRssBytes: peakRssBytes(), tfPeakBytesByBackend },
+    webgpuAdapter: m.adapter,
+    load: { before: m.loadBefore, after: loadAverage() },
+    notes: m.notes,
   };
-  console.log(markdownTable(rows));
-  return result;
+}
+
+/**
+ * Runs the benchmark and returns its result (rows, machine, peer, notes): the cases per
+ * backend (wasm in rounds against the peer), then the engine's effect on wasm, then the
+ * summary. Writing it, with the run's provenance, is the harness's job
+ * (`tasks/harness/bench_result.ts`).
+ */
+export async function runEngineBench(
+  opts: EngineBenchOptions = {},
+): Promise<Record<string, unknown>> {
+  tf.enableProdMode();
+  const quick = opts.quick ?? false;
+  const loadBefore = loadAverage();
+  const machine = machineInfo();
+  const notes: string[] = [];
+  const backends = await backendsToTime(opts.backends, notes);
+  const peers = await startPeers(opts.noPeer ?? false, machine.cores);
+  notes.push(peers.note);
+  if (peers.one && !backends.includes(PEER_BACKEND)) {
+    notes.push(`the peer is paired with ${PEER_BACKEND} only, which was not timed`);
+  }
+  try {
+    const rows: BenchRow[] = [];
+    let adapter: string | null = null;
+    for (const backend of backends) {
+      const got = await benchBackend(backend, quick, backend === PEER_BACKEND ? peers : null);
+      if (got === null) notes.push(`${backend} skipped: failed to initialise`);
+      else rows.push(...got);
+      if (got && backend === "webgpu") adapter = await webgpuAdapterName();
+    }
+    const effects = backends.includes("wasm") && (await tf.setBackend("wasm"))
+      ? await engineEffects("wasm", quick)
+      : [];
+    const peerRssBytes = peers.one ? await peers.one.maxRssBytes() : null;
+    console.log(markdownTable(rows));
+    return summary({
+      quick,
+      machine,
+      rows,
+      effects,
+      peers,
+      peerRssBytes,
+      adapter,
+      loadBefore,
+      notes,
+    });
+  } finally {
+    await peers.one?.close();
+    await peers.all?.close();
+  }
 }

@@ -1,10 +1,19 @@
-"""PyTorch peer for `deno task bench engine`: the same three cases, timed the same way.
+"""PyTorch peer for `deno task bench engine`: the same three cases, timed the same way, as a
+persistent process so that the bench can interleave our repetitions and the peer's in rounds.
 
-Usage: python3 bench_torch.py '{"threads": 1, "reps": {"matmul": 10, ...}}'
-Prints one JSON object: {"torch": version, "threads": n, "cases": {name: {"ms": [...]}}, "maxRssKiB": n}.
+Usage: python3 bench_torch.py THREADS   (0: keep PyTorch's default thread count)
+
+Protocol, one JSON object per line:
+- on start it prints {"torch", "threads", "blas", "maxRssKiB"} (or {"error"} and exits 1);
+- for each request {"case": name, "reps": n} it times n repetitions and prints {"ms": [...]};
+- {"rss": true} prints {"maxRssKiB"}; {"cpu": true} prints {"cpuSeconds"} of the whole process
+  (its idle BLAS / OpenMP threads spin for a while after a call);
+- end of input ends the process.
 Shapes and the loss mirror tasks/engine/bench_cases.ts (gate order does not matter for timing).
 """
+import ctypes
 import json
+import os
 import resource
 import sys
 import time
@@ -13,34 +22,15 @@ import torch
 import torch.nn.functional as F
 
 
-def median(xs):
-    s = sorted(xs)
-    n = len(s)
-    return s[n // 2] if n % 2 else 0.5 * (s[n // 2 - 1] + s[n // 2])
+def reply(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
 
 
-def time_it(fn, reps, warmup):
-    for _ in range(warmup):
-        fn()
-    out = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t0) * 1000.0)
-    return out
-
-
-def main():
-    cfg = json.loads(sys.argv[1])
-    if int(cfg["threads"]) > 0:  # 0: keep PyTorch's default
-        torch.set_num_threads(int(cfg["threads"]))
+def build_cases():
     torch.manual_seed(1)
-    reps, warm = cfg["reps"], cfg.get("warmup", 3)
-    res = {}
-
     a = torch.randn(1024, 1024)
     b = torch.randn(1024, 1024)
-    res["matmul1024"] = time_it(lambda: a @ b, reps["matmul1024"], warm)
 
     B, H = 16, 256
     x = torch.randn(B, H, requires_grad=True)
@@ -59,8 +49,6 @@ def main():
         loss = (h2 * h2).sum() + c2.sum()
         return torch.autograd.grad(loss, [x, h, c, W, bias])
 
-    res["lstmStep"] = time_it(lstm, reps["lstmStep"], warm)
-
     N, S, C, K = 32, 14, 32, 5
     xc = torch.randn(N, C, S, S, requires_grad=True)
     hc = torch.randn(N, C, S, S, requires_grad=True)
@@ -78,14 +66,67 @@ def main():
         loss = (h2 * h2).sum() + c2.sum()
         return torch.autograd.grad(loss, [xc, hc, cc, Wc, bc])
 
-    res["convLstmStep"] = time_it(conv_lstm, reps["convLstmStep"], warm)
+    return {"matmul1024": lambda: a @ b, "lstmStep": lstm, "convLstmStep": conv_lstm}
 
-    print(json.dumps({
+
+def blas_info():
+    """The BLAS torch was built for and the one it loaded (Debian's torch takes libblas.so.3)."""
+    config = torch.__config__.show()
+    built = next((p.split("=", 1)[1] for p in config.replace(",", " ").split()
+                  if p.startswith("BLAS_INFO=")), "unknown")
+    torch.randn(64, 64) @ torch.randn(64, 64)  # make sure the BLAS is loaded
+    with open("/proc/self/maps") as maps:
+        paths = {line.split()[-1] for line in maps if "/" in line}
+    paths = [p for p in paths if "blas" in os.path.basename(p) or "mkl" in os.path.basename(p)]
+    loaded = [os.path.realpath(p) for p in paths]
+    info = {"builtWith": built, "loaded": sorted(set(loaded))}
+    for path in info["loaded"]:
+        if "openblas" not in path:
+            continue
+        try:
+            lib = ctypes.CDLL(path)
+            lib.openblas_get_config.restype = ctypes.c_char_p
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+            info["openblas"] = {
+                "config": lib.openblas_get_config().decode(),
+                "core": lib.openblas_get_corename().decode(),
+                "threads": lib.openblas_get_num_threads(),
+            }
+        except (OSError, AttributeError):
+            pass
+        break
+    return info
+
+
+def main():
+    threads = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    if threads > 0:
+        torch.set_num_threads(threads)
+    cases = build_cases()
+    reply({
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
-        "cases": {k: {"ms": v, "msMedian": median(v)} for k, v in res.items()},
+        "blas": blas_info(),
         "maxRssKiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-    }))
+    })
+    for line in sys.stdin:
+        req = json.loads(line)
+        if req.get("rss"):
+            reply({"maxRssKiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss})
+            continue
+        if req.get("cpu"):
+            reply({"cpuSeconds": time.process_time()})  # every thread of the process
+            continue
+        fn = cases.get(req.get("case"))
+        if fn is None:
+            reply({"error": f"unknown case {req.get('case')!r}"})
+            continue
+        out = []
+        for _ in range(int(req["reps"])):
+            t0 = time.perf_counter()
+            fn()
+            out.append((time.perf_counter() - t0) * 1000.0)
+        reply({"ms": out})
 
 
 if __name__ == "__main__":
