@@ -103,6 +103,18 @@ export function contentWeights(M: tf.Tensor3D, keys: tf.Tensor3D, beta: tf.Tenso
 export const ALLOC_EPS = 1e-6;
 
 /**
+ * The one-hot permutation [B, N, N] sorting each row of u ascending (ties: the lower index), as a
+ * constant of the tape (TopK has no gradient; the order is piecewise constant anyway).
+ */
+const sortPermutation = tf.customGrad(
+  ((u: tf.Tensor2D) => {
+    const N = u.shape[1];
+    const order = tf.topk(tf.neg(u), N, true).indices;
+    return { value: tf.oneHot(order, N).toFloat(), gradFunc: () => tf.zerosLike(u) };
+  }) as unknown as Parameters<typeof tf.customGrad>[0],
+) as unknown as (u: tf.Tensor2D) => tf.Tensor3D;
+
+/**
  * Allocation weights a [B, N]: with φ the words sorted by usage (least used first),
  * a[φ_j] = (1 − u[φ_j]) Π_{i<j} u[φ_i]. The sort order is a constant (no gradient); the usage
  * values carry gradient through a one-hot permutation.
@@ -110,8 +122,7 @@ export const ALLOC_EPS = 1e-6;
 export function allocationWeights(u: tf.Tensor2D): tf.Tensor2D {
   const [B, N] = u.shape;
   const ue = tf.add(ALLOC_EPS, tf.mul(1 - ALLOC_EPS, u)) as tf.Tensor2D;
-  const order = tf.topk(tf.neg(ue), N, true).indices; // ascending usage; ties: lower index
-  const perm = tf.oneHot(order, N).toFloat() as tf.Tensor3D; // [B, N(sorted), N]
+  const perm = sortPermutation(ue); // [B, N(sorted), N]
   const sorted = tf.reshape(tf.matMul(perm, tf.expandDims(ue, -1)), [B, N]);
   const prodBefore = tf.exp(tf.cumsum(tf.log(sorted), 1, true)); // exclusive Π
   const aSorted = tf.mul(tf.sub(1, sorted), prodBefore);

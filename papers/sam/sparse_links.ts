@@ -98,12 +98,16 @@ export class SparseLinks {
       const key = `${i},${j}`;
       if (next.has(key)) return;
       const wi = wOf(i);
-      next.set(key, [i, j, (1 - wi - wOf(j)) * this.get(i, j) + wi * (this.precedence.get(j) ?? 0)]);
+      next.set(key, [
+        i,
+        j,
+        (1 - wi - wOf(j)) * this.get(i, j) + wi * (this.precedence.get(j) ?? 0),
+      ]);
     };
     for (const x of w.keys()) {
       for (const j of this.rows.get(x)?.keys() ?? []) put(x, j);
       for (const i of this.cols.get(x)?.keys() ?? []) put(i, x);
-      if (wOf(x) !== 0) for (const j of this.precedence.keys()) put(x, j);
+      if (wOf(x) !== 0) { for (const j of this.precedence.keys()) put(x, j); }
     }
     for (const [i, j, v] of next.values()) this.#set(i, j, v === 0 ? undefined : v);
     for (const x of w.keys()) this.#prune(x, true);

@@ -86,13 +86,20 @@ Deno.test("with pruning every row of N and of P keeps ≤ K_L entries, P = Nᵀ,
   for (let t = 0; t < 200; t++) {
     const w = randomWrite(rng, N);
     const j = links.update(w);
-    assert.ok(j.entries.length <= w.size * (5 * K), `step ${t} touched ${j.entries.length} entries`);
+    assert.ok(
+      j.entries.length <= w.size * (5 * K),
+      `step ${t} touched ${j.entries.length} entries`,
+    );
     for (const r of links.rows.values()) assert.ok(r.size <= K);
     for (const c of links.cols.values()) assert.ok(c.size <= K);
     assert.ok(links.precedence.size <= K);
   }
-  for (const [i, r] of links.rows) for (const [j, v] of r) assert.equal(links.cols.get(j)!.get(i), v);
-  for (const [j, c] of links.cols) for (const [i, v] of c) assert.equal(links.rows.get(i)!.get(j), v);
+  for (const [i, r] of links.rows) {
+    for (const [j, v] of r) assert.equal(links.cols.get(j)!.get(i), v);
+  }
+  for (const [j, c] of links.cols) {
+    for (const [i, v] of c) assert.equal(links.rows.get(i)!.get(j), v);
+  }
   assert.ok(links.entryCount() > N / 2);
 });
 
