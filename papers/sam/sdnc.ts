@@ -6,20 +6,21 @@
  * (the K largest of f = L w_{t−1} and b = Lᵀ w_{t−1}) mixed by a 3-way mode softmax.
  *
  * {@link SdncAccess.step} is one `tf.customGrad` node per step. Its forward pass writes the memory
- * in place (journalled), updates the links (journalled), selects the read words and evaluates
- * `sdnc_step.ts` on the ≤ V visible words. Its gradient, reached by the tape's reverse sweep
- * (latest step first), differentiates that small graph under `tf.grads` with the sparse map
- * dL/dM_t as the cotangent of the visible words, turns it into dL/dM_{t−1}, and rolls the step's
- * memory and link changes back, so after the backward pass (or {@link SdncAccess.endSequence}
+ * in place (journalled), updates the links (journalled), selects the read words and evaluates the
+ * step on its ≤ V visible words in JS (`sdnc_step_grad.ts`). Its gradient, reached by the tape's
+ * reverse sweep (latest step first), is that step's hand-written VJP with the sparse map dL/dM_t
+ * as the cotangent of the visible words; it turns the map into dL/dM_{t−1} and rolls the step's
+ * memory and link changes back. So after the backward pass (or {@link SdncAccess.endSequence}
  * after a forward pass) the memory and links are bit for bit where they started. Kept per step:
- * O(V·W + R·K·K) numbers, independent of N; the link update is O(V·K_L log K_L).
+ * O(V·W + R·K²) numbers, independent of N; the link update is O(V·K_L log K_L).
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import { LruRing } from "./lru_ring.ts";
 import { type LinkJournal, SparseLinks, type SparseWeights } from "./sparse_links.ts";
 import { SparseMemory } from "./sparse_memory.ts";
-import { sdncIfaceSize, sdncStepGraph, type SdncStepSizes } from "./sdnc_step.ts";
+import { sdncIfaceSize } from "./sdnc_step.ts";
+import { sdncStepBackward, sdncStepForward, type SdncStepIndex } from "./sdnc_step_grad.ts";
 
 export { sdncIfaceSize } from "./sdnc_step.ts";
 
@@ -56,11 +57,7 @@ interface StepRecord {
   V: number;
   rows: Int32Array;
   mPrev: Float32Array;
-  prevOh: Float32Array;
-  lruOh: Float32Array;
-  slotOh: Float32Array;
-  fwd: Float32Array;
-  bwd: Float32Array;
+  index: SdncStepIndex;
   writeRows: Int32Array[];
   journal: Float32Array[];
   linkJournals: LinkJournal[];
@@ -69,24 +66,6 @@ interface StepRecord {
 
 function sigmoid(z: number): number {
   return 1 / (1 + Math.exp(-z));
-}
-
-/**
- * Run `f` (which calls `tf.grads`) from inside a `customGrad` gradient, i.e. while the engine is
- * back-propagating an outer tape. TF.js 4.22 keeps one active tape: a nested `tf.grads` would
- * replace it and, on finishing, null it, breaking the outer pass. So the outer tape and depth are
- * saved and restored around `f` (engine fields `activeTape` and `gradientDepth`, public in
- * engine.d.ts); the inner tape starts empty and is cleaned up by the inner call.
- */
-function nestedGrads(f: () => tf.Tensor[]): tf.Tensor[] {
-  const st = tf.engine().state;
-  const tape = st.activeTape, depth = st.gradientDepth;
-  st.activeTape = [], st.gradientDepth = 0;
-  try {
-    return tf.tidy(f);
-  } finally {
-    st.activeTape = tape, st.gradientDepth = depth;
-  }
 }
 
 /** The K largest entries (value > 0; ties: the lower word), as rows padded with −1. */
@@ -135,8 +114,8 @@ export class SdncAccess {
     ) as unknown as (iface: tf.Tensor2D, wPrev: tf.Tensor3D) => tf.Tensor2D;
   }
 
-  get sizes(): SdncStepSizes {
-    return { R: this.spec.R, K: this.spec.K, W: this.spec.W };
+  #sizes(V: number) {
+    return { B: this.B, R: this.spec.R, K: this.spec.K, W: this.spec.W, V };
   }
 
   #initialRows(): Int32Array {
@@ -224,8 +203,8 @@ export class SdncAccess {
     });
     const V = Math.max(...vis.map((v) => v.length));
     const rows = new Int32Array(B * V).fill(-1), mPrev = new Float32Array(B * V * W);
-    const prevOh = new Float32Array(B * RS * V), slotOh = new Float32Array(B * RS * V);
-    const lruOh = new Float32Array(B * V);
+    const prevV = new Int32Array(B * RS).fill(-1), slotV = new Int32Array(B * RS).fill(-1);
+    const lruV = new Int32Array(B);
     const fwd = new Float32Array(B * R * K * S), bwd = new Float32Array(B * R * K * S);
     for (let b = 0; b < B; b++) {
       const at = new Map<number, number>();
@@ -239,11 +218,11 @@ export class SdncAccess {
         if (k >= 0) mPrev.set(journal[b]!.subarray(k * W, (k + 1) * W), (b * V + v) * W);
         else this.mem.readRow(b, i, mPrev, (b * V + v) * W);
       }
-      lruOh[b * V + at.get(lru[b]!)!] = 1;
+      lruV[b] = at.get(lru[b]!)!;
       for (let j = 0; j < RS; j++) {
         const p = prevRows[b * RS + j]!, s = slotRows[b * RS + j]!;
-        if (p >= 0) prevOh[(b * RS + j) * V + at.get(p)!] = 1;
-        if (s >= 0) slotOh[(b * RS + j) * V + at.get(s)!] = 1;
+        if (p >= 0) prevV[b * RS + j] = at.get(p)!;
+        if (s >= 0) slotV[b * RS + j] = at.get(s)!;
       }
       const L = this.links[b]!;
       for (let h = 0; h < R; h++) {
@@ -267,52 +246,34 @@ export class SdncAccess {
       V,
       rows,
       mPrev,
-      prevOh,
-      lruOh,
-      slotOh,
-      fwd,
-      bwd,
+      index: { prevV, slotV, lruV, fwd, bwd },
       writeRows,
       journal,
       linkJournals,
       rolled: false,
     };
-    const { packed, mNew, w } = tf.tidy(() => {
-      const out = this.#graph(rec, tf.tensor2d(iv, [B, I]), wPrevT, tf.tensor3d(mPrev, [B, V, W]));
-      return { ...out, w: out.w.dataSync() as Float32Array, mNew: out.mNew.dataSync() };
-    });
-    // The memory holds the graph's values of the written words; reads above δ refresh the LRU.
+    const { packed, mNew } = sdncStepForward(iv, wPrev, mPrev, rec.index, this.#sizes(V));
+    const O = R * W + RS;
+    // The memory holds the step's float32 values of the written words; reads above δ refresh
+    // the LRU.
     for (let b = 0; b < B; b++) {
       for (let v = 0; v < V; v++) {
         const i = rows[b * V + v]!;
         if (i >= 0 && writeRows[b]!.includes(i)) {
-          this.mem.setRow(b, i, mNew as Float32Array, (b * V + v) * W);
+          this.mem.setRow(b, i, mNew, (b * V + v) * W);
         }
       }
       const read = new Map<number, number>();
       for (let j = 0; j < RS; j++) {
         const i = slotRows[b * RS + j]!;
-        if (i >= 0) read.set(i, (read.get(i) ?? 0) + w[b * RS + j]!);
+        if (i >= 0) read.set(i, (read.get(i) ?? 0) + packed[b * O + R * W + j]!);
       }
       for (const [i, v] of read) if (v > delta) this.rings[b]!.access(i);
     }
     this.#recs.push(rec);
     this.#prevRows = slotRows;
     const gradFunc = (dy: tf.Tensor) => this.#gradient(rec, dy);
-    return { value: packed, gradFunc };
-  }
-
-  #graph(rec: StepRecord, iface: tf.Tensor2D, wPrev: tf.Tensor3D, mPrev: tf.Tensor3D) {
-    const { R, K, W } = this.spec, B = this.B, S = 3 * K, V = rec.V;
-    const out = sdncStepGraph(iface, wPrev, mPrev, {
-      prevOh: tf.tensor3d(rec.prevOh, [B, R * S, V]),
-      lruOh: tf.tensor2d(rec.lruOh, [B, V]),
-      slotOh: tf.tensor3d(rec.slotOh, [B, R * S, V]),
-      fwd: tf.tensor4d(rec.fwd, [B, R, K, S]),
-      bwd: tf.tensor4d(rec.bwd, [B, R, K, S]),
-    }, this.sizes);
-    const packed = tf.concat([tf.reshape(out.r, [B, R * W]), tf.reshape(out.w, [B, R * S])], 1);
-    return { packed: packed as tf.Tensor2D, mNew: out.mNew, w: out.w };
+    return { value: tf.tensor2d(packed, [B, O]), gradFunc };
   }
 
   #gradient(rec: StepRecord, dy: tf.Tensor): tf.Tensor[] {
@@ -328,33 +289,23 @@ export class SdncAccess {
         if (g) dMnew.set(g, (b * V + v) * W);
       }
     }
-    const [diface, dwPrev, dmPrev] = nestedGrads(() => {
-      const f = (iface: tf.Tensor, wPrev: tf.Tensor, mPrev: tf.Tensor) => {
-        const o = this.#graph(
-          rec,
-          iface as tf.Tensor2D,
-          wPrev as tf.Tensor3D,
-          mPrev as tf.Tensor3D,
-        );
-        return tf.concat([tf.reshape(o.packed, [-1]), tf.reshape(o.mNew, [-1])]);
-      };
-      const dAll = tf.concat([tf.reshape(dy, [-1]), tf.tensor1d(dMnew)]);
-      return tf.grads(f)([
-        tf.tensor2d(rec.iv, [B, I]),
-        tf.tensor3d(rec.wPrev, [B, R, S]),
-        tf.tensor3d(rec.mPrev, [B, V, W]),
-      ], dAll);
-    });
-    const dm = dmPrev!.dataSync() as Float32Array;
+    const g = sdncStepBackward(
+      rec.iv,
+      rec.wPrev,
+      rec.mPrev,
+      rec.index,
+      this.#sizes(V),
+      dy.dataSync() as Float32Array,
+      dMnew,
+    );
     for (let b = 0; b < B; b++) {
       for (let v = 0; v < V; v++) {
         const i = rec.rows[b * V + v]!;
-        if (i >= 0) this.#dMem[b]!.set(i, dm.slice((b * V + v) * W, (b * V + v + 1) * W));
+        if (i >= 0) this.#dMem[b]!.set(i, g.dmPrev.slice((b * V + v) * W, (b * V + v + 1) * W));
       }
     }
-    dmPrev!.dispose();
     this.#rollback(rec);
-    return [diface!, dwPrev!];
+    return [tf.tensor2d(g.diface, [B, I]), tf.tensor3d(g.dwPrev, [B, R, S])];
   }
 
   #rollback(rec: StepRecord): void {
@@ -397,7 +348,8 @@ export class SdncAccess {
   recordBytes(): number {
     let n = 0;
     for (const r of this.#recs) {
-      for (const a of [r.iv, r.wPrev, r.rows, r.mPrev, r.prevOh, r.lruOh, r.slotOh, r.fwd, r.bwd]) {
+      const x = r.index;
+      for (const a of [r.iv, r.wPrev, r.rows, r.mPrev, x.prevV, x.slotV, x.lruV, x.fwd, x.bwd]) {
         n += a.byteLength;
       }
       for (const a of [...r.writeRows, ...r.journal]) n += a.byteLength;

@@ -1,6 +1,7 @@
 /**
  * One Sparse DNC memory step as a TF.js graph on the step's visible words only (the ≤ V words it
- * writes or reads), so autodiff gives its vector–Jacobian product without an N-sized tensor.
+ * writes or reads): the autodiff reference that `sdnc_step_grad.ts` (the JS step and its
+ * hand-written VJP, which `sdnc.ts` runs) is tested against, and the definition of the maths.
  * The selections (which words, the LRU word, the link coefficients) are constants made by
  * `sdnc.ts`; the differentiable inputs are the raw interface, the previous read weights and the
  * visible words before the write.
