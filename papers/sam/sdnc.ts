@@ -45,6 +45,8 @@ export interface SdncSpec {
  * piecewise-constant parts the gradient treats as constants).
  */
 export interface StepSelection {
+  /** The step's write weights per batch element (word → weight), as given to the links. */
+  writeWeights: SparseWeights[];
   lru: Int32Array;
   slotRows: Int32Array;
   fwd: Float32Array;
@@ -148,6 +150,7 @@ export class SdncAccess {
     const prevRows = this.#prevRows;
     const frozen = this.replay?.[this.#recs.length];
     const writeRows: Int32Array[] = [], journal: Float32Array[] = [], linkJournals = [];
+    const writeWeights: SparseWeights[] = [];
     const lru = new Int32Array(B), slotRows = new Int32Array(B * RS);
     const fwdRows: Int32Array[] = [], bwdRows: Int32Array[] = [];
     const row = new Float32Array(W);
@@ -173,6 +176,7 @@ export class SdncAccess {
       });
       writeRows.push(rows), journal.push(old);
       linkJournals.push(this.links[b]!.update(wW));
+      writeWeights.push(wW);
       // Read words: K content (exact top-K cosine), K forward, K backward per head.
       const cIdx = new Int32Array(R * K), cSim = new Float32Array(R * K);
       this.mem.topKLinear(b, iv, o, R, K, cIdx, cSim, 0);
@@ -239,7 +243,7 @@ export class SdncAccess {
       }
     }
     if (frozen) fwd.set(frozen.fwd), bwd.set(frozen.bwd);
-    this.trace.push({ lru, slotRows, fwd, bwd });
+    this.trace.push({ writeWeights, lru, slotRows, fwd, bwd });
     const rec: StepRecord = {
       iv,
       wPrev,

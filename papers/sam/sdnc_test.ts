@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../../tasks/core/rng.ts";
+import { updateLinks } from "./dnc.ts";
 import { SdncAccess, sdncIfaceSize, type SdncSpec } from "./sdnc.ts";
 
 await tf.setBackend("cpu");
@@ -162,4 +163,34 @@ Deno.test("what a step keeps for the backward pass does not grow with N", () => 
   });
   assert.ok(bytes[0]! > 0);
   assert.equal(bytes[1], bytes[0], `N = 64: ${bytes[0]} B, N = 16384: ${bytes[1]} B`);
+});
+
+Deno.test("with K_L ≥ N the access's sparse links equal the dense DNC's links fed the same write weights", () => {
+  const spec: SdncSpec = { ...SPEC, N: 10, KL: 10 };
+  const acc = new SdncAccess(spec, 2);
+  prefill(acc, 10);
+  const T = 6, I = sdncIfaceSize(spec), O = spec.R * spec.W + spec.R * 3 * spec.K;
+  tf.tidy(() => {
+    lossOf(acc, T, randoms(11, T * 2 * O))(tf.tensor1d(randoms(12, T * 2 * I)));
+  });
+  const N = spec.N;
+  tf.tidy(() => {
+    let L = tf.zeros([2, N, N]) as tf.Tensor3D, p = tf.zeros([2, N]) as tf.Tensor2D;
+    for (const step of acc.trace) {
+      const w = new Float32Array(2 * N);
+      step.writeWeights.forEach((m, b) => m.forEach((v, i) => (w[b * N + i] = v)));
+      ({ L, p } = updateLinks(L, p, tf.tensor2d(w, [2, N])));
+    }
+    const Ld = L.dataSync();
+    for (let b = 0; b < 2; b++) {
+      assert.ok(acc.links[b]!.entryCount() > N, "links are not trivially sparse");
+      for (let i = 0; i < N; i++) {
+        for (let j = 0; j < N; j++) {
+          const got = acc.links[b]!.get(i, j), want = Ld[(b * N + i) * N + j]!;
+          assert.ok(Math.abs(got - want) < 1e-6, `b ${b} L[${i},${j}]: ${got} vs ${want}`);
+        }
+      }
+    }
+  });
+  acc.endSequence();
 });
