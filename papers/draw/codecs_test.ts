@@ -1,24 +1,51 @@
 import assert from "node:assert/strict";
 import { loadFashionMnist } from "../../datasets/fashion_mnist/mod.ts";
-import { j2kRoundTrip, jpegRoundTrip, psnr, ssimGrey, toBytes } from "./codecs.ts";
+import { psnr, ssimGrey, toBytes } from "./codecs.ts";
+import { avifRoundTrip } from "./codecs_avif.ts";
+import { j2kRoundTrip } from "./codecs_j2k.ts";
+import { libjpegTurboRoundTrip, mozjpegRoundTrip } from "./codecs_jpeg.ts";
+import { webpRoundTrip } from "./codecs_webp.ts";
 
 const test = await loadFashionMnist("test");
 const img = toBytes(test.x.subarray(0, 784));
 
-Deno.test("jpegRoundTrip() spends more payload and gets higher PSNR at higher quality", async () => {
-  const lo = await jpegRoundTrip(img, 28, 28, 10);
-  const hi = await jpegRoundTrip(img, 28, 28, 90);
+Deno.test("mozjpegRoundTrip() spends more payload and gets higher PSNR at higher quality", async () => {
+  const lo = await mozjpegRoundTrip(img, 28, 28, 10);
+  const hi = await mozjpegRoundTrip(img, 28, 28, 90, { progressive: true, quantTable: 0 });
   assert.ok(lo.payloadBytes < hi.payloadBytes && lo.payloadBytes < lo.totalBytes);
   assert.ok(lo.totalBytes - lo.payloadBytes > 100, "headers are counted apart from the payload");
   assert.ok(psnr(img, hi.decoded) > psnr(img, lo.decoded) && psnr(img, hi.decoded) > 30);
 });
 
-Deno.test("j2kRoundTrip() follows the compression ratio and decodes to the image", async () => {
-  const lo = await j2kRoundTrip(img, 28, 28, 4);
-  const hi = await j2kRoundTrip(img, 28, 28, 1.5);
-  assert.ok(lo.payloadBytes < hi.payloadBytes, `${lo.payloadBytes} < ${hi.payloadBytes}`);
-  assert.ok(psnr(img, hi.decoded) > psnr(img, lo.decoded));
-  assert.ok(psnr(img, hi.decoded) > 25);
+Deno.test("libjpegTurboRoundTrip() writes grey JPEGs whose progressive form is smaller", async () => {
+  const base = await libjpegTurboRoundTrip(img, 28, 28, 50, false);
+  const prog = await libjpegTurboRoundTrip(img, 28, 28, 50, true);
+  const hi = await libjpegTurboRoundTrip(img, 28, 28, 100, false);
+  // the same quantised coefficients: same pixels, fewer bytes with optimised Huffman tables
+  assert.deepEqual(prog.decoded, base.decoded);
+  assert.ok(prog.payloadBytes < base.payloadBytes, `${prog.payloadBytes} < ${base.payloadBytes}`);
+  assert.ok(psnr(img, hi.decoded) > 45 && psnr(img, base.decoded) > 25);
+});
+
+Deno.test("j2kRoundTrip() follows the compression ratio at every decomposition level", async () => {
+  for (const levels of [1, 2, 3, 4]) {
+    const lo = await j2kRoundTrip(img, 28, 28, 4, levels);
+    const hi = await j2kRoundTrip(img, 28, 28, 1.5, levels);
+    assert.ok(lo.payloadBytes < hi.payloadBytes, `${lo.payloadBytes} < ${hi.payloadBytes}`);
+    assert.ok(psnr(img, hi.decoded) > psnr(img, lo.decoded));
+    assert.ok(psnr(img, hi.decoded) > 25);
+  }
+  await assert.rejects(() => j2kRoundTrip(img, 28, 28, 4, 5), /5 levels/);
+});
+
+Deno.test("webpRoundTrip() and avifRoundTrip() decode to the image with payload below the file", async () => {
+  for (const round of [webpRoundTrip, avifRoundTrip]) {
+    const lo = await round(img, 28, 28, 5);
+    const hi = await round(img, 28, 28, 90);
+    assert.ok(0 < lo.payloadBytes && lo.payloadBytes < hi.payloadBytes);
+    assert.ok(hi.payloadBytes < hi.totalBytes);
+    assert.ok(psnr(img, hi.decoded) > psnr(img, lo.decoded) && psnr(img, hi.decoded) > 30);
+  }
 });
 
 Deno.test("psnr() and ssimGrey() are maximal for identical images and fall with noise", () => {
