@@ -43,7 +43,12 @@ export function greyToRgba(grey: Uint8Array, w: number, h: number): RgbaImage {
 }
 
 /** The first channel of decoded RGBA pixels, checked for size. */
-export function rgbaToGrey(rgba: ArrayLike<number>, w: number, h: number, codec: string): Uint8Array {
+export function rgbaToGrey(
+  rgba: ArrayLike<number>,
+  w: number,
+  h: number,
+  codec: string,
+): Uint8Array {
   if (rgba.length !== 4 * w * h) {
     throw new Error(`${codec} decode gave ${rgba.length} bytes for a ${w}x${h} RGBA image`);
   }

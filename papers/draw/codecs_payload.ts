@@ -19,7 +19,9 @@
 function reader(file: Uint8Array, format: string) {
   const at = (k: number): number => {
     const b = file[k];
-    if (b === undefined) throw new Error(`${format}: file ends at byte ${file.length}, reading ${k}`);
+    if (b === undefined) {
+      throw new Error(`${format}: file ends at byte ${file.length}, reading ${k}`);
+    }
     return b;
   };
   const be = (k: number, n: number): number => {
