@@ -63,21 +63,24 @@ export function compareAtLevels(rows: readonly RdRow[], levels: readonly number[
   // the payload rates each family's envelope spans, keyed by metric stem (Draw, Jpeg, J2k, ...)
   const reach = Object.fromEntries(families.map(({ codec, stem }) => [stem, spans[codec]!]));
   const metrics: Record<string, number | null> = {};
-  const unreachable: Record<string, string[]> = {};
+  // per level and family: who of (conv DRAW, the family) cannot reach it, with their rate spans
+  const unreachable: Record<string, Record<string, string[]>> = {};
+  const cant = (codec: string) => {
+    const s = spans[codec];
+    return s ? `${codec} (payload rates ${s.lo}–${s.hi} bits/dim)` : `${codec} (no points)`;
+  };
   const table = levels.map((level) => {
     const key = levelKey(level);
     const at = (codec: string, f: Field) => envelopeAt(env[codec]![f], level);
     const drawPsnr = at("conv DRAW", "psnr"), drawSsim = at("conv DRAW", "ssim");
-    const why: string[] = [];
-    const cant = (codec: string) => {
-      const s = spans[codec];
-      return s ? `${codec} (payload rates ${s.lo}–${s.hi} bits/dim)` : `${codec} (no points)`;
-    };
-    if (drawPsnr === null) why.push(cant("conv DRAW"));
     const row: Record<string, number | null> = { bitsPerDim: level, drawPsnr, drawSsim };
+    const why: Record<string, string[]> = {};
     for (const { codec, stem } of FAMILIES) {
       const p = at(codec, "psnr"), s = at(codec, "ssim");
-      if (p === null) why.push(cant(codec));
+      why[stem] = [
+        ...(drawPsnr === null ? [cant("conv DRAW")] : []),
+        ...(p === null ? [cant(codec)] : []),
+      ];
       row[`best${stem}Psnr`] = p;
       row[`best${stem}Ssim`] = s;
       metrics[`psnrGainOverBest${stem}At${key}`] = p !== null && drawPsnr !== null

@@ -34,8 +34,9 @@ Deno.test("compareAtLevels() compares conv DRAW with each family's best setting 
   assert.ok(Math.abs(metrics.psnrGainOverBestJpegAt0_2! - (18 - 16.5)) < 1e-9);
   assert.equal(metrics.psnrGainOverBestJ2kAt0_2, null);
   assert.equal(metrics.psnrGainOverBestJpegAt0_4, null, "conv DRAW stops at 0.2");
-  assert.ok(unreachable["0_05"]!.some((w) => w.startsWith("JPEG (payload rates 0.1–0.4")));
-  assert.ok(unreachable["0_4"]!.some((w) => w.startsWith("conv DRAW")));
+  assert.deepEqual(unreachable["0_05"]!.Jpeg, ["JPEG (payload rates 0.1–0.4 bits/dim)"]);
+  assert.deepEqual(unreachable["0_1"]!.Jpeg, []);
+  assert.deepEqual(unreachable["0_4"]!.Jpeg, ["conv DRAW (payload rates 0.05–0.2 bits/dim)"]);
   assert.equal(metrics.psnrGainOverBestWebpAt0_1, null, "no WebP rows");
   assert.deepEqual(reach.J2k, { lo: 0.3, hi: 0.6 });
 });
