@@ -15,6 +15,8 @@ export interface CodecResult {
   totalBytes: number;
   /** Decoded 8-bit grey pixels, `[h * w]`. */
   decoded: Uint8Array;
+  /** The encoded file. */
+  file: Uint8Array;
 }
 
 /** Bytes of a file inside an npm package (a wasm binary). */

@@ -42,5 +42,5 @@ export async function avifRoundTrip(
   const img = await decodeAvif(file.slice().buffer as ArrayBuffer);
   if (!img) throw new Error("AVIF: the decoder returned no image");
   const decoded = rgbaToGrey(img.data, w, h, "AVIF");
-  return { payloadBytes: avifPayloadBytes(file), totalBytes: file.length, decoded };
+  return { payloadBytes: avifPayloadBytes(file), totalBytes: file.length, decoded, file };
 }

@@ -54,7 +54,7 @@ export async function j2kRoundTrip(
       dec.getEncodedBuffer(file.length).set(file);
       dec.decode();
       const decoded = new Uint8Array(dec.getDecodedBuffer()).slice();
-      return { payloadBytes: j2kPayloadBytes(file), totalBytes: file.length, decoded };
+      return { payloadBytes: j2kPayloadBytes(file), totalBytes: file.length, decoded, file };
     } finally {
       dec.delete();
     }

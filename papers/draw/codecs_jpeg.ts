@@ -78,7 +78,7 @@ export async function mozjpegRoundTrip(
     }),
   );
   const decoded = await decodeMoz(file, w, h);
-  return { payloadBytes: jpegPayloadBytes(file), totalBytes: file.length, decoded };
+  return { payloadBytes: jpegPayloadBytes(file), totalBytes: file.length, decoded, file };
 }
 
 // deno-lint-ignore no-explicit-any
@@ -129,7 +129,7 @@ export async function libjpegTurboRoundTrip(
       throw new Error(`libjpeg-turbo decoded ${JSON.stringify(info)}, not a ${w}x${h} grey image`);
     }
     const decoded = new Uint8Array(dec.getDecodedBuffer()).slice();
-    return { payloadBytes: jpegPayloadBytes(file), totalBytes: file.length, decoded };
+    return { payloadBytes: jpegPayloadBytes(file), totalBytes: file.length, decoded, file };
   } finally {
     dec.delete();
   }

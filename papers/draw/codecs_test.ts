@@ -56,3 +56,34 @@ Deno.test("psnr() and ssimGrey() are maximal for identical images and fall with 
   assert.ok(p > 20 && p < 40, `psnr ${p}`);
   assert.ok(ssimGrey(img, noisy, 28, 28) < 0.99);
 });
+
+Deno.test("the payload parsers agree with each real encoder's file layout", async () => {
+  const find = (f: Uint8Array, a: number, b: number, from = 0) => {
+    for (let i = from; i + 1 < f.length; i++) if (f[i] === a && f[i + 1] === b) return i;
+    return -1;
+  };
+  // baseline JPEG: one scan, from the end of the SOS segment to EOI
+  const jb = await libjpegTurboRoundTrip(img, 28, 28, 75, false);
+  const sos = find(jb.file, 0xff, 0xda);
+  const sosEnd = sos + 2 + ((jb.file[sos + 2]! << 8) | jb.file[sos + 3]!);
+  assert.equal(jb.payloadBytes, jb.file.length - 2 - sosEnd);
+  // progressive JPEG: several scans, so less than "first SOS to EOI"
+  const jp = await mozjpegRoundTrip(img, 28, 28, 75, { progressive: true, quantTable: 3 });
+  const firstSos = find(jp.file, 0xff, 0xda);
+  assert.ok(find(jp.file, 0xff, 0xda, firstSos + 2) > 0, "more than one scan");
+  assert.ok(jp.payloadBytes < jp.file.length - 2 - firstSos - 10);
+  // J2K from OpenJPEG: one tile-part, from the end of SOD to EOC
+  const k = await j2kRoundTrip(img, 28, 28, 3, 3);
+  assert.equal(k.payloadBytes, k.file.length - 2 - (find(k.file, 0xff, 0x93) + 2));
+  // simple-format WebP: RIFF header (12) + chunk header (8) + VP8 frame header (10) (+ 1 pad byte)
+  const w = await webpRoundTrip(img, 28, 28, 50);
+  assert.equal(new TextDecoder().decode(w.file.subarray(12, 16)), "VP8 ");
+  assert.ok([w.file.length - 30, w.file.length - 31].includes(w.payloadBytes));
+  // AVIF: the coded OBUs are most of the mdat box and none of the metadata
+  const a = await avifRoundTrip(img, 28, 28, 50);
+  const text = new TextDecoder("latin1").decode(a.file);
+  const mdat = text.indexOf("mdat");
+  assert.ok(mdat > 4 && text.indexOf("mdat", mdat + 4) < 0);
+  const mdatSize = new DataView(a.file.buffer).getUint32(mdat - 4);
+  assert.ok(a.payloadBytes < mdatSize - 8 && a.payloadBytes > (mdatSize - 8) * 0.8);
+});

@@ -33,5 +33,5 @@ export async function webpRoundTrip(
   );
   const img = await decodeWebp(file.slice().buffer as ArrayBuffer);
   const decoded = rgbaToGrey(img.data, w, h, "WebP");
-  return { payloadBytes: webpPayloadBytes(file), totalBytes: file.length, decoded };
+  return { payloadBytes: webpPayloadBytes(file), totalBytes: file.length, decoded, file };
 }
