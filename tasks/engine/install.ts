@@ -3,7 +3,7 @@
  *
  * | backend | kernels added (+) or replaced (~) |
  * |---|---|
- * | wasm | ~ Identity / same-dtype Cast (share the buffer instead of copying), + Conv2DBackpropFilter, ~ Conv2DBackpropInput (≈14× faster), + UnsortedSegmentSum, ~ OneHot (float32 bug), ~ BatchMatMul / _FusedMatMul (transpose flags → explicit transposes) |
+ * | wasm | ~ Identity / same-dtype Cast (share the buffer instead of copying), + Conv2DBackpropFilter, ~ Conv2DBackpropInput (≈14× faster), + UnsortedSegmentSum, ~ OneHot (float32 bug), ~ BatchMatMul / _FusedMatMul (relaxed-SIMD GEMM on the heap, gemm_kernel.ts; without relaxed SIMD: transpose flags → explicit transposes) |
  * | cpu | ~ Conv2DBackpropFilter (≈80× its forward conv before), ~ UnsortedSegmentSum (O(size) instead of O(segments·size)), ~ TensorScatterUpdate (wrote into its input) |
  * | wasm, cpu | + EngineLstmGates / EngineLstmGatesGrad / EngineLstmGatesSaved / EngineLstmGatesVjp (fused LSTM gate math, see lstm_gates.ts) |
  * | any | gradients for DepthToSpace, TopK, GatherNd, ScatterNd, TensorScatterUpdate |
@@ -16,6 +16,8 @@ import { conv2dBackpropFilterKernel, conv2dBackpropInputKernel } from "./conv_ke
 import { registerIndexGradients } from "./index_gradients.ts";
 import { replaceKernel } from "./kernel_registry.ts";
 import { explicitTransposeMatMul } from "./matmul_kernel.ts";
+import { relaxedSimdSupported } from "./gemm.ts";
+import { relaxedSimdMatMul } from "./gemm_kernel.ts";
 import { sharedCastKernel, sharedIdentityKernel } from "./identity_kernel.ts";
 import {
   LSTM_GATES,
@@ -60,10 +62,14 @@ function installWasm(): void {
   replaceKernel("wasm", "Conv2DBackpropInput", () => conv2dBackpropInputKernel("wasm"));
   replaceKernel("wasm", "UnsortedSegmentSum", () => unsortedSegmentSumKernel());
   replaceKernel("wasm", "OneHot", (orig) => oneHotKernel(orig));
+  // The relaxed-SIMD GEMM (gemm_kernel.ts) where the runtime has relaxed SIMD, with the
+  // flag-free wrapper of TF.js's own kernel as its fallback (and the kernel where it has not).
+  const simd = relaxedSimdSupported();
   for (const name of ["BatchMatMul", "_FusedMatMul"]) {
     replaceKernel("wasm", name, (orig) => {
       if (!orig) throw new Error(`engine: wasm has no ${name} kernel to wrap`);
-      return explicitTransposeMatMul("wasm", orig, name === "BatchMatMul");
+      const flagFree = explicitTransposeMatMul("wasm", orig, name === "BatchMatMul");
+      return simd ? relaxedSimdMatMul(flagFree, name === "_FusedMatMul") : flagFree;
     });
   }
 }

@@ -1,0 +1,150 @@
+/**
+ * `BatchMatMul` / `_FusedMatMul` for the TF.js wasm backend on the relaxed-SIMD GEMM (`gemm.ts`),
+ * computing in place on the backend's heap: the GEMM module imports the backend's
+ * `WebAssembly.Memory`, reads A and B where TF.js keeps them and writes C into the output tensor
+ * (no copies in or out). Transpose flags become strides, so autodiff's A·Bᵀ and Aᵀ·B run as they
+ * are stored. Batches: equal outer shapes, or one side with batch 1 (broadcast); anything else,
+ * non-float32 inputs, and `_FusedMatMul` with PReLU weights go to `fallback` (the engine's
+ * previous kernel). `_FusedMatMul`'s bias and activation run as the backend's own `Add` and
+ * activation kernels after the GEMM.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { type AnyBackend, backendOf, free, run } from "./_kernel_ops.ts";
+import { type Gemm, gemmOn } from "./gemm.ts";
+import type { KernelFunc } from "./kernel_registry.ts";
+
+/** What this kernel reads of the wasm backend besides {@link AnyBackend}. */
+interface WasmBackendInternals {
+  wasm: { asm: { memory: WebAssembly.Memory }; _malloc(bytes: number): number };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+}
+
+interface Bound {
+  gemm: Gemm;
+  scratch: number;
+}
+const bound = new WeakMap<object, Bound>();
+
+function bind(backend: WasmBackendInternals): Bound {
+  const hit = bound.get(backend);
+  if (hit) return hit;
+  const gemm = gemmOn(backend.wasm.asm.memory);
+  // Allocated once per backend and kept (≈ 2.2 MB); 16-byte aligned for v128 stores.
+  const raw = backend.wasm._malloc(gemm.scratchFloats * 4 + 16);
+  const made = { gemm, scratch: (raw + 15) & ~15 };
+  bound.set(backend, made);
+  return made;
+}
+
+let enabled = true;
+/**
+ * Turns the relaxed-SIMD kernel off (every call goes to the fallback) or back on; returns the
+ * previous setting. For A/B benchmarks and tests in one process.
+ */
+export function useRelaxedSimdGemm(on: boolean): boolean {
+  const was = enabled;
+  enabled = on;
+  return was;
+}
+
+let calls = 0;
+/** GEMM calls made through this kernel so far (tests check that it, not the fallback, ran). */
+export function gemmKernelCalls(): number {
+  return calls;
+}
+
+/** Activation name of `_FusedMatMul` → the wasm kernel that applies it after the GEMM. */
+const ACTIVATIONS: Record<string, string> = {
+  relu: "Relu",
+  relu6: "Relu6",
+  elu: "Elu",
+  sigmoid: "Sigmoid",
+  leakyrelu: "LeakyRelu",
+};
+
+/** C = op(A)·op(B) on the wasm heap; null when the shapes need the fallback. */
+function product(
+  backend: WasmBackendInternals,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+): tf.TensorInfo | null {
+  if (a.dtype !== "float32" || b.dtype !== "float32") return null;
+  const ra = a.shape.length, rb = b.shape.length;
+  if (ra < 2 || rb < 2) return null;
+  const m = a.shape[transposeA ? ra - 1 : ra - 2]!, k = a.shape[transposeA ? ra - 2 : ra - 1]!;
+  const kb = b.shape[transposeB ? rb - 1 : rb - 2]!, n = b.shape[transposeB ? rb - 2 : rb - 1]!;
+  if (k !== kb) return null; // the fallback reports the mismatch in TF.js's words
+  const outerA = a.shape.slice(0, -2), outerB = b.shape.slice(0, -2);
+  const batchA = tf.util.sizeFromShape(outerA), batchB = tf.util.sizeFromShape(outerB);
+  let outer: number[];
+  if (batchA === batchB && outerA.length === outerB.length) {
+    if (!outerA.every((d, i) => d === outerB[i])) return null;
+    outer = outerA;
+  } else if (batchB === 1 && outerA.length >= outerB.length) outer = outerA;
+  else if (batchA === 1 && outerB.length >= outerA.length) outer = outerB;
+  else return null;
+  const batch = Math.max(batchA, batchB);
+  const { gemm, scratch } = bind(backend);
+  const out = backend.makeOutput([...outer, m, n], "float32");
+  if (batch * m * n === 0) return out;
+  const pa = backend.dataIdMap.get(a.dataId)!.memoryOffset;
+  const pb = backend.dataIdMap.get(b.dataId)!.memoryOffset;
+  const pc = backend.dataIdMap.get(out.dataId)!.memoryOffset;
+  const [rsa, csa] = transposeA ? [1, m] : [k, 1];
+  const [rsb, csb] = transposeB ? [1, k] : [n, 1];
+  for (let i = 0; i < batch; i++) {
+    const offA = batchA === 1 ? 0 : i * m * k * 4, offB = batchB === 1 ? 0 : i * k * n * 4;
+    gemm.gemm(m, n, k, pa + offA, rsa, csa, pb + offB, rsb, csb, pc + i * m * n * 4, n, scratch);
+  }
+  calls += batch;
+  return out;
+}
+
+/**
+ * The relaxed-SIMD matmul kernel for `BatchMatMul` (`fused` false) or `_FusedMatMul` (true) on
+ * wasm; `fallback` handles what it does not (see the module doc).
+ */
+export function relaxedSimdMatMul(fallback: KernelFunc, fused: boolean): KernelFunc {
+  return (args) => {
+    const { inputs, backend: b, attrs } = args;
+    const backend = b as unknown as WasmBackendInternals;
+    const { transposeA = false, transposeB = false, activation = "linear" } = attrs as {
+      transposeA?: boolean;
+      transposeB?: boolean;
+      activation?: string;
+    };
+    const { a, b: bIn, bias, preluActivationWeights } = inputs as Record<
+      string,
+      tf.TensorInfo | undefined
+    >;
+    if (!enabled || !a || !bIn) return fallback(args);
+    if (
+      fused && (preluActivationWeights || (activation !== "linear" && !ACTIVATIONS[activation]))
+    ) {
+      return fallback(args);
+    }
+    const c = product(backend, a, bIn, transposeA, transposeB);
+    if (!c) return fallback(args);
+    if (!fused) return c;
+    const any: AnyBackend = backendOf(b);
+    let y = c;
+    if (bias) {
+      y = run("Add", "wasm", any, { a: c, b: bias });
+      free(any, [c]);
+    }
+    const act = ACTIVATIONS[activation];
+    if (act) {
+      const z = run(act, "wasm", any, { x: y }, {
+        alpha: (attrs as { leakyreluAlpha?: number }).leakyreluAlpha,
+      });
+      free(any, [y]);
+      y = z;
+    }
+    return y;
+  };
+}
