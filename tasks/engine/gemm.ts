@@ -79,6 +79,23 @@ export interface Gemm {
   ): void;
   /** Floats of scratch one call needs. */
   scratchFloats: number;
+  /** Packs op(B) `[k, n]` (strides as in {@link Gemm.gemm}) whole, at byte offset `dst`. */
+  packB(k: number, n: number, b: number, rsb: number, csb: number, dst: number): void;
+  /** Floats {@link Gemm.packB} writes for `[k, n]`. */
+  packedBFloats(k: number, n: number): number;
+  /** {@link Gemm.gemm} with op(B) packed by {@link Gemm.packB} at byte offset `packedB`. */
+  gemmPacked(
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    rsa: number,
+    csa: number,
+    packedB: number,
+    c: number,
+    ldc: number,
+    scratch: number,
+  ): void;
 }
 
 let compiled: WebAssembly.Module | null = null;
@@ -98,8 +115,17 @@ export function gemmOn(memory: WebAssembly.Memory): Gemm {
   const exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports as {
     gemm: Gemm["gemm"];
     gemm_scratch_floats: () => number;
+    gemm_pack_b: Gemm["packB"];
+    gemm_packed_b_floats: Gemm["packedBFloats"];
+    gemm_packed: Gemm["gemmPacked"];
   };
-  const made: Gemm = { gemm: exports.gemm, scratchFloats: exports.gemm_scratch_floats() };
+  const made: Gemm = {
+    gemm: exports.gemm,
+    scratchFloats: exports.gemm_scratch_floats(),
+    packB: exports.gemm_pack_b,
+    packedBFloats: exports.gemm_packed_b_floats,
+    gemmPacked: exports.gemm_packed,
+  };
   instances.set(memory, made);
   return made;
 }

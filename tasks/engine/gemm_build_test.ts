@@ -66,7 +66,7 @@ Deno.test("the committed gemm.wasm imports only a memory and has no data segment
   ]);
   assert.deepEqual(
     WebAssembly.Module.exports(mod).map((e) => e.name).sort(),
-    ["gemm", "gemm_scratch_floats"],
+    ["gemm", "gemm_pack_b", "gemm_packed", "gemm_packed_b_floats", "gemm_scratch_floats"],
   );
   // 11: data, 12: data count. Data would land on the importer's heap at instantiation.
   const ids = sectionIds(bytes);

@@ -17,15 +17,43 @@ import type { KernelFunc } from "./kernel_registry.ts";
 
 /** What this kernel reads of the wasm backend besides {@link AnyBackend}. */
 interface WasmBackendInternals {
-  wasm: { asm: { memory: WebAssembly.Memory }; _malloc(bytes: number): number };
+  wasm: {
+    asm: { memory: WebAssembly.Memory };
+    _malloc(bytes: number): number;
+    _free(ptr: number): void;
+  };
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+}
+
+/** A right-hand operand packed whole, kept for the next product with the same tensor. */
+interface PackedB {
+  raw: number;
+  ptr: number;
+  bytes: number;
+  k: number;
+  n: number;
+  transposed: boolean;
 }
 
 interface Bound {
   gemm: Gemm;
   scratch: number;
+  /** Packed right-hand operands by TF.js dataId, least recently used first. */
+  packed: Map<object, PackedB>;
+  packedBytes: number;
 }
+
+/**
+ * Products with at most this many rows pack op(B) whole and keep it: with few rows, packing B
+ * costs as much as the arithmetic, and such products (a recurrent step's input·weights) reuse the
+ * same weight tensor at every step. TF.js's XNNPACK kernel keeps its packed weights the same way.
+ * A tensor's values never change under one dataId (tensors are immutable; a variable's `assign`
+ * gives it a new dataId), so the dataId is the key.
+ */
+const CACHE_MAX_M = 64;
+/** Heap bytes the kept operands may take, all together (least recently used go first). */
+const CACHE_MAX_BYTES = 32 * 2 ** 20;
 const bound = new WeakMap<object, Bound>();
 
 function bind(backend: WasmBackendInternals): Bound {
@@ -34,7 +62,7 @@ function bind(backend: WasmBackendInternals): Bound {
   const gemm = gemmOn(backend.wasm.asm.memory);
   // Allocated once per backend and kept (≈ 2.2 MB); 16-byte aligned for v128 stores.
   const raw = backend.wasm._malloc(gemm.scratchFloats * 4 + 16);
-  const made = { gemm, scratch: (raw + 15) & ~15 };
+  const made = { gemm, scratch: (raw + 15) & ~15, packed: new Map(), packedBytes: 0 };
   bound.set(backend, made);
   return made;
 }
@@ -65,6 +93,43 @@ const ACTIVATIONS: Record<string, string> = {
   leakyrelu: "LeakyRelu",
 };
 
+/** op(B) packed whole (byte offset), from the cache or packed now and kept. */
+function packedFor(
+  backend: WasmBackendInternals,
+  bound: Bound,
+  b: tf.TensorInfo,
+  k: number,
+  n: number,
+  transposed: boolean,
+): number {
+  const hit = bound.packed.get(b.dataId);
+  if (hit && hit.k === k && hit.n === n && hit.transposed === transposed) {
+    bound.packed.delete(b.dataId); // re-insert: most recently used last
+    bound.packed.set(b.dataId, hit);
+    return hit.ptr;
+  }
+  if (hit) evict(backend, bound, b.dataId, hit);
+  const bytes = bound.gemm.packedBFloats(k, n) * 4;
+  for (const [id, e] of bound.packed) {
+    if (bound.packedBytes + bytes <= CACHE_MAX_BYTES) break;
+    evict(backend, bound, id, e);
+  }
+  const raw = backend.wasm._malloc(bytes + 16);
+  const ptr = (raw + 15) & ~15;
+  const pb = backend.dataIdMap.get(b.dataId)!.memoryOffset; // after malloc: offsets stay valid
+  const [rsb, csb] = transposed ? [1, k] : [n, 1];
+  bound.gemm.packB(k, n, pb, rsb, csb, ptr);
+  bound.packed.set(b.dataId, { raw, ptr, bytes, k, n, transposed });
+  bound.packedBytes += bytes;
+  return ptr;
+}
+
+function evict(backend: WasmBackendInternals, bound: Bound, id: object, e: PackedB): void {
+  backend.wasm._free(e.raw);
+  bound.packed.delete(id);
+  bound.packedBytes -= e.bytes;
+}
+
 /** C = op(A)·op(B) on the wasm heap; null when the shapes need the fallback. */
 function product(
   backend: WasmBackendInternals,
@@ -89,14 +154,36 @@ function product(
   else if (batchA === 1 && outerB.length >= outerA.length) outer = outerB;
   else return null;
   const batch = Math.max(batchA, batchB);
-  const { gemm, scratch } = bind(backend);
+  const bound = bind(backend);
+  const { gemm, scratch } = bound;
   const out = backend.makeOutput([...outer, m, n], "float32");
   if (batch * m * n === 0) return out;
+  const [rsa, csa] = transposeA ? [1, m] : [k, 1];
+  const [rsb, csb] = transposeB ? [1, k] : [n, 1];
+  if (batchB === 1 && m <= CACHE_MAX_M && k > 0) {
+    const packed = packedFor(backend, bound, b, k, n, transposeB);
+    const pa = backend.dataIdMap.get(a.dataId)!.memoryOffset;
+    const pc = backend.dataIdMap.get(out.dataId)!.memoryOffset;
+    for (let i = 0; i < batch; i++) {
+      gemm.gemmPacked(
+        m,
+        n,
+        k,
+        pa + i * m * k * 4,
+        rsa,
+        csa,
+        packed,
+        pc + i * m * n * 4,
+        n,
+        scratch,
+      );
+    }
+    calls += batch;
+    return out;
+  }
   const pa = backend.dataIdMap.get(a.dataId)!.memoryOffset;
   const pb = backend.dataIdMap.get(b.dataId)!.memoryOffset;
   const pc = backend.dataIdMap.get(out.dataId)!.memoryOffset;
-  const [rsa, csa] = transposeA ? [1, m] : [k, 1];
-  const [rsb, csb] = transposeB ? [1, k] : [n, 1];
   for (let i = 0; i < batch; i++) {
     const offA = batchA === 1 ? 0 : i * m * k * 4, offB = batchB === 1 ? 0 : i * k * n * 4;
     gemm.gemm(m, n, k, pa + offA, rsa, csa, pb + offB, rsb, csb, pc + i * m * n * 4, n, scratch);

@@ -135,6 +135,30 @@ Deno.test("relaxed-SIMD matmul equals the cpu backend's on batches, broadcasts, 
   ]);
 });
 
+Deno.test("packed right-hand operands are kept per tensor: reuse, transposed reuse and a new tensor at a freed address stay exact", async (t) => {
+  // Few rows (≤ 64) keep op(B) packed, keyed by the tensor; a disposed tensor's heap block is
+  // reused by the next one of the same size, which must not hit the old packing.
+  const w = mat([64, 40], 70);
+  await equivalent(t, [
+    { name: "x1·W", fn: () => [tf.matMul(mat([3, 64], 71), w)] },
+    { name: "x2·W (kept packing)", fn: () => [tf.matMul(mat([5, 64], 72), w)] },
+    {
+      name: "y·Wᵀ (same tensor, transposed)",
+      fn: () => [tf.matMul(mat([4, 40], 73), w, false, true)],
+    },
+    {
+      name: "a new W' after disposing W'' of the same shape",
+      fn: () => {
+        const old = mat([64, 40], 74);
+        tf.matMul(mat([2, 64], 75), old).dispose();
+        old.dispose();
+        return [tf.matMul(mat([2, 64], 76), mat([64, 40], 77))];
+      },
+    },
+  ]);
+  w.dispose();
+});
+
 Deno.test("with the relaxed-SIMD GEMM turned off the previous kernel runs and agrees", async () => {
   await useBackend("wasm");
   const fn = () => [tf.matMul(mat([3, 31, 45], 60), mat([3, 27, 45], 61), false, true)];

@@ -13,7 +13,8 @@
  *
  * The module imports its memory (the TF.js wasm backend's heap) and uses no data segment and no
  * shadow stack: every pointer is an argument, the packing buffers included (`scratch`, at least
- * gemm_scratch_floats() floats, 16-byte aligned). Built by build_gemm.sh; see tasks/engine/README.md.
+ * gemm_scratch_floats() floats, 16-byte aligned). gemm_pack_b + gemm_packed split off the packing
+ * of op(B), so a caller can pack a right-hand operand it multiplies again (weights) once. Built by build_gemm.sh; see tasks/engine/README.md.
  */
 #include <wasm_simd128.h>
 
@@ -141,10 +142,28 @@ static void micro(int kc, const float *ap, const float *bp, float *c, int ldc, i
 /* Floats of scratch gemm() needs (packed A block + packed B block). */
 EXPORT("gemm_scratch_floats") u32 gemm_scratch_floats(void) { return MC * KC + KC * NC; }
 
-/* C = op(A) · op(B) (see the top of this file). */
-EXPORT("gemm")
-void gemm(int m, int n, int k, const float *a, int rsa, int csa, const float *b, int rsb, int csb,
-          float *c, int ldc, float *scratch) {
+static inline int round_up(int x) { return (x + NR - 1) / NR * NR; }
+
+/* Floats of a whole op(B) packed by gemm_pack_b (K x N rounded up to NR columns). */
+EXPORT("gemm_packed_b_floats") u32 gemm_packed_b_floats(int k, int n) { return k * round_up(n); }
+
+/* Packs all of op(B)[k, n] block by block, in the order gemm_packed() reads it: block (jc, pc)
+   at bp + jc * k + pc * round_up(nc). */
+EXPORT("gemm_pack_b")
+void gemm_pack_b(int k, int n, const float *b, int rsb, int csb, float *bp) {
+  for (int jc = 0; jc < n; jc += NC) {
+    int nc = n - jc < NC ? n - jc : NC;
+    for (int pc = 0; pc < k; pc += KC) {
+      int kc = k - pc < KC ? k - pc : KC;
+      pack_b(b + pc * rsb + jc * csb, rsb, csb, kc, nc, bp + jc * k + pc * round_up(nc));
+    }
+  }
+}
+
+/* C = op(A) · op(B) with op(B) packed by gemm_pack_b (or, with `packed_b` 0, packed here block
+   by block into the scratch). */
+static void gemm_impl(int m, int n, int k, const float *a, int rsa, int csa, const float *b,
+                      int rsb, int csb, const float *packed_b, float *c, int ldc, float *scratch) {
   float *ap = scratch, *bp = scratch + MC * KC;
   if (k == 0) {
     for (int i = 0; i < m; i++)
@@ -155,7 +174,11 @@ void gemm(int m, int n, int k, const float *a, int rsa, int csa, const float *b,
     int nc = n - jc < NC ? n - jc : NC;
     for (int pc = 0; pc < k; pc += KC) {
       int kc = k - pc < KC ? k - pc : KC;
-      pack_b(b + pc * rsb + jc * csb, rsb, csb, kc, nc, bp);
+      const float *bb = bp;
+      if (packed_b)
+        bb = packed_b + jc * k + pc * round_up(nc);
+      else
+        pack_b(b + pc * rsb + jc * csb, rsb, csb, kc, nc, bp);
       for (int ic = 0; ic < m; ic += MC) {
         int mc = m - ic < MC ? m - ic : MC;
         pack_a(a + ic * rsa + pc * csa, rsa, csa, mc, kc, ap);
@@ -163,11 +186,25 @@ void gemm(int m, int n, int k, const float *a, int rsa, int csa, const float *b,
           int cols = nc - jr < NR ? nc - jr : NR;
           for (int ir = 0; ir < mc; ir += MR) {
             int rows = mc - ir < MR ? mc - ir : MR;
-            micro(kc, ap + ir * kc, bp + jr * kc, c + (ic + ir) * ldc + jc + jr, ldc, rows, cols,
+            micro(kc, ap + ir * kc, bb + jr * kc, c + (ic + ir) * ldc + jc + jr, ldc, rows, cols,
                   pc > 0);
           }
         }
       }
     }
   }
+}
+
+/* C = op(A) · op(B) (see the top of this file). */
+EXPORT("gemm")
+void gemm(int m, int n, int k, const float *a, int rsa, int csa, const float *b, int rsb, int csb,
+          float *c, int ldc, float *scratch) {
+  gemm_impl(m, n, k, a, rsa, csa, b, rsb, csb, 0, c, ldc, scratch);
+}
+
+/* C = op(A) · op(B) with op(B) packed by gemm_pack_b(k, n, ...) into `packed_b`. */
+EXPORT("gemm_packed")
+void gemm_packed(int m, int n, int k, const float *a, int rsa, int csa, const float *packed_b,
+                 float *c, int ldc, float *scratch) {
+  gemm_impl(m, n, k, a, rsa, csa, 0, 0, 0, packed_b, c, ldc, scratch);
 }
