@@ -55,6 +55,18 @@ static void pack_a(const float *a, int rsa, int csa, int mc, int kc, float *ap) 
   }
 }
 
+/* Writes the 4 x 4 block src[c * stride + r] (c, r < 4) transposed: dst[r * NR + c]. */
+static inline void transpose4(const float *src, int stride, float *dst) {
+  v128_t x0 = wasm_v128_load(src), x1 = wasm_v128_load(src + stride);
+  v128_t x2 = wasm_v128_load(src + 2 * stride), x3 = wasm_v128_load(src + 3 * stride);
+  v128_t t0 = wasm_i32x4_shuffle(x0, x1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(x0, x1, 2, 6, 3, 7);
+  v128_t t2 = wasm_i32x4_shuffle(x2, x3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(x2, x3, 2, 6, 3, 7);
+  wasm_v128_store(dst, wasm_i64x2_shuffle(t0, t2, 0, 2));
+  wasm_v128_store(dst + NR, wasm_i64x2_shuffle(t0, t2, 1, 3));
+  wasm_v128_store(dst + 2 * NR, wasm_i64x2_shuffle(t1, t3, 0, 2));
+  wasm_v128_store(dst + 3 * NR, wasm_i64x2_shuffle(t1, t3, 1, 3));
+}
+
 /* Packs op(B)[p0 : p0 + kc, j0 : j0 + nc] into NR-column panels: bp[panel][k][c]. */
 static void pack_b(const float *b, int rsb, int csb, int kc, int nc, float *bp) {
   for (int j = 0; j < nc; j += NR) {
@@ -65,6 +77,18 @@ static void pack_b(const float *b, int rsb, int csb, int kc, int nc, float *bp) 
         const float *row = src + k * rsb;
         wasm_v128_store(bp, wasm_v128_load(row));
         wasm_v128_store(bp + 4, wasm_v128_load(row + 4));
+        bp += NR;
+      }
+    } else if (cols == NR && rsb == 1) {
+      /* op(B) = Bᵀ of a row-major B: 4 x 4 transposes of 4 k values from each of 8 columns */
+      int k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        transpose4(src + k, csb, bp);
+        transpose4(src + 4 * csb + k, csb, bp + 4);
+        bp += 4 * NR;
+      }
+      for (; k < kc; k++) {
+        for (int c = 0; c < NR; c++) bp[c] = src[k + c * csb];
         bp += NR;
       }
     } else {
