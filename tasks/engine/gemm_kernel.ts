@@ -56,10 +56,24 @@ const CACHE_MAX_M = 64;
 const CACHE_MAX_BYTES = 32 * 2 ** 20;
 const bound = new WeakMap<object, Bound>();
 
-function bind(backend: WasmBackendInternals): Bound {
+/** Backends whose heap the GEMM cannot use (e.g. a shared memory of TF.js's threaded build). */
+const unusable = new WeakSet<object>();
+
+function bind(backend: WasmBackendInternals): Bound | null {
   const hit = bound.get(backend);
   if (hit) return hit;
-  const gemm = gemmOn(backend.wasm.asm.memory);
+  if (unusable.has(backend)) return null;
+  let gemm: Gemm;
+  try {
+    gemm = gemmOn(backend.wasm.asm.memory);
+  } catch (e) {
+    unusable.add(backend); // the previous kernel serves this backend from now on
+    console.warn(
+      `engine: relaxed-SIMD GEMM cannot use the wasm backend's heap (${(e as Error).message}); ` +
+        "matmul falls back to the previous kernel",
+    );
+    return null;
+  }
   // Allocated once per backend and kept (≈ 2.2 MB); 16-byte aligned for v128 stores.
   const raw = backend.wasm._malloc(gemm.scratchFloats * 4 + 16);
   const made = { gemm, scratch: (raw + 15) & ~15, packed: new Map(), packedBytes: 0 };
@@ -155,6 +169,7 @@ function product(
   else return null;
   const batch = Math.max(batchA, batchB);
   const bound = bind(backend);
+  if (!bound) return null;
   const { gemm, scratch } = bound;
   const out = backend.makeOutput([...outer, m, n], "float32");
   if (batch * m * n === 0) return out;
