@@ -9,12 +9,14 @@
  *
  * GotoBLAS blocking: K in blocks of KC, N in blocks of NC, M in blocks of MC; each block of op(B)
  * is packed into NR-column panels and each block of op(A) into MR-row panels (zero padded), and a
- * register-blocked 6 x 8 micro-kernel (12 f32x4 accumulators; 4 x 8 and other blockings measured slower) runs over the panels.
+ * register-blocked 6 x 8 micro-kernel (12 f32x4 accumulators; 4 x 8 and other blockings measured
+ * slower) runs over the panels.
  *
  * The module imports its memory (the TF.js wasm backend's heap) and uses no data segment and no
  * shadow stack: every pointer is an argument, the packing buffers included (`scratch`, at least
  * gemm_scratch_floats() floats, 16-byte aligned). gemm_pack_b + gemm_packed split off the packing
- * of op(B), so a caller can pack a right-hand operand it multiplies again (weights) once. Built by build_gemm.sh; see tasks/engine/README.md.
+ * of op(B), so a caller can pack a right-hand operand it multiplies again (weights) once.
+ * Built by build_gemm.sh; see tasks/engine/README.md.
  */
 #include <wasm_simd128.h>
 
