@@ -225,16 +225,17 @@ export class TorchPeer {
    */
   async settle(maxMs = 1000): Promise<void> {
     const start = performance.now();
-    let last = await this.#cpuSeconds();
+    let last = await this.cpuSeconds();
     while (performance.now() - start < maxMs) {
       await new Promise((r) => setTimeout(r, 10));
-      const now = await this.#cpuSeconds();
+      const now = await this.cpuSeconds();
       if (now - last < 0.001) return;
       last = now;
     }
   }
 
-  async #cpuSeconds(): Promise<number> {
+  /** CPU seconds the peer's process has used so far (all its threads). */
+  async cpuSeconds(): Promise<number> {
     return Number((await this.#ask({ cpu: true })).cpuSeconds);
   }
 

@@ -159,22 +159,46 @@ async function main(): Promise<void> {
     time(a, b, s, s.reps);
     prev(s.reps);
     if (peer && s.peer) await peer.time(s.peer, s.reps);
-    const per: { ours: number; prev: number; peer: number | null }[] = [];
+    const per: {
+      ours: number;
+      prev: number;
+      peer: number | null;
+      oursCpu: number;
+      prevCpu: number;
+      peerCpu: number | null;
+    }[] = [];
     for (let r = 0; r < rounds; r++) {
-      let p: number | null = null;
+      let p: number | null = null, pCpu: number | null = null;
       if (peer && s.peer) {
+        const c0 = await peer.cpuSeconds();
         p = median(await peer.time(s.peer, s.reps));
+        pCpu = ((await peer.cpuSeconds()) - c0) * 1000 / s.reps;
         await peer.settle();
       }
-      const old = median(prev(s.reps, cpuPrev));
-      const ours = median(time(a, b, s, s.reps, cpuOurs));
-      per.push({ ours, prev: old, peer: p });
+      const cp: number[] = [], co: number[] = [];
+      const old = median(prev(s.reps, cp));
+      const ours = median(time(a, b, s, s.reps, co));
+      cpuPrev.push(...cp);
+      cpuOurs.push(...co);
+      per.push({
+        ours,
+        prev: old,
+        peer: p,
+        oursCpu: median(co),
+        prevCpu: median(cp),
+        peerCpu: pCpu,
+      });
     }
     tf.dispose([a, b]);
     const ours = interval(per.map((x) => x.ours)), old = interval(per.map((x) => x.prev));
     const vsPrev = interval(per.map((x) => x.prev / x.ours));
     const vsPeer = per[0]!.peer === null ? null : interval(per.map((x) => x.peer! / x.ours));
     const peerMs = per[0]!.peer === null ? null : interval(per.map((x) => x.peer!));
+    const cpuVsPrev = interval(per.map((x) => x.prevCpu / x.oursCpu));
+    const cpuVsPeer = per[0]!.peerCpu === null
+      ? null
+      : interval(per.map((x) => x.peerCpu! / x.oursCpu));
+    const peerCpu = per[0]!.peerCpu === null ? null : median(per.map((x) => x.peerCpu!));
     rows.push({
       shape: s.name,
       oursMs: r3(ours.median),
@@ -191,22 +215,42 @@ async function main(): Promise<void> {
       peerGflops: peerMs && r3(flops / peerMs.median / 1e6),
       ratioToPeer: vsPeer && r3(vsPeer.median),
       ratioToPeerInterval: vsPeer && [r3(vsPeer.lo), r3(vsPeer.hi)],
+      prevCpuGflops: r3(flops / median(cpuPrev) / 1e6),
+      cpuSpeedupVsPrev: r3(cpuVsPrev.median),
+      cpuSpeedupVsPrevInterval: [r3(cpuVsPrev.lo), r3(cpuVsPrev.hi)],
+      peerCpuMs: peerCpu && r3(peerCpu),
+      cpuRatioToPeer: cpuVsPeer && r3(cpuVsPeer.median),
+      cpuRatioToPeerInterval: cpuVsPeer && [r3(cpuVsPeer.lo), r3(cpuVsPeer.hi)],
       copyInOutMs: r3(copyMs(s, 5)),
     });
   }
   await peer?.close();
   const loadAfter = loadAverage();
+  const iv = (x: unknown) => (x ? `[${(x as number[]).join(", ")}]` : "");
+  console.log("Wall time (interleaved rounds):");
   console.log(
-    "| shape | ours ms [95 % interval] | GFLOP/s | GFLOP/s (CPU time) | previous ms | GFLOP/s | speed-up [interval] | PyTorch 1 thread ms | ours / PyTorch [interval] | copy in+out ms |",
+    "| shape | ours ms [95 % interval] | GFLOP/s | previous ms | GFLOP/s | speed-up [interval] | PyTorch 1 thread ms | ours / PyTorch [interval] | copy in+out ms |",
   );
-  console.log("|---|---|---|---|---|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|---|---|");
   for (const r of rows) {
-    const iv = (x: unknown) => (x ? `[${(x as number[]).join(", ")}]` : "");
     console.log(
-      `| ${r.shape} | ${r.oursMs} ${iv(r.oursMsInterval)} | ${r.oursGflops} | ` +
-        `${r.oursCpuGflops} | ${r.prevMs} | ${r.prevGflops} | ` +
-        `${r.speedupVsPrev} ${iv(r.speedupVsPrevInterval)} | ${r.peerMs ?? ""} | ` +
-        `${r.ratioToPeer ?? ""} ${iv(r.ratioToPeerInterval)} | ${r.copyInOutMs} |`,
+      `| ${r.shape} | ${r.oursMs} ${iv(r.oursMsInterval)} | ${r.oursGflops} | ${r.prevMs} | ` +
+        `${r.prevGflops} | ${r.speedupVsPrev} ${iv(r.speedupVsPrevInterval)} | ` +
+        `${r.peerMs ?? ""} | ${r.ratioToPeer ?? ""} ${
+          iv(r.ratioToPeerInterval)
+        } | ${r.copyInOutMs} |`,
+    );
+  }
+  console.log("\nProcess CPU time (same rounds):");
+  console.log(
+    "| shape | ours ms | GFLOP/s | previous ms | GFLOP/s | speed-up [interval] | PyTorch 1 thread ms | ours / PyTorch [interval] |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|");
+  for (const r of rows) {
+    console.log(
+      `| ${r.shape} | ${r.oursCpuMs} | ${r.oursCpuGflops} | ${r.prevCpuMs} | ${r.prevCpuGflops} | ` +
+        `${r.cpuSpeedupVsPrev} ${iv(r.cpuSpeedupVsPrevInterval)} | ${r.peerCpuMs ?? ""} | ` +
+        `${r.cpuRatioToPeer ?? ""} ${iv(r.cpuRatioToPeerInterval)} |`,
     );
   }
   console.log(JSON.stringify({
