@@ -58,7 +58,10 @@ export function torchPeer(size: LstmSize & { rounds: number }, seed: number): To
     let r: Deno.CommandOutput;
     try {
       r = new Deno.Command(py, { args, stdout: "piped", stderr: "piped" }).outputSync();
-    } catch {
+    } catch (e) {
+      if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+        return { skipped: `not run: no permission to run ${py} (grant --allow-run=${py})` };
+      }
       continue; // no such interpreter
     }
     const err = new TextDecoder().decode(r.stderr);
