@@ -25,8 +25,8 @@ import * as tf from "@tensorflow/tfjs";
 import { depthToSpace, lstmGates, spaceToDepth } from "../../tasks/engine/mod.ts";
 import { Ans, type AnsMessage } from "./ans.ts";
 import {
-  BucketPosterior,
   bernoulliFreq,
+  BucketPosterior,
   buckets,
   type CodecPrecision,
   popPixel,
@@ -288,7 +288,9 @@ export function decompressImages(
   const out = new Float32Array(n * d);
   for (let i = n - 1; i >= 0; i--) out.set(decodeImage(ans, model, prec), i * d);
   if (!Ans.isInitial(ans.message(), seed)) {
-    throw new Error("bits-back decode: the residual message is not the initial bits (corrupt file?)");
+    throw new Error(
+      "bits-back decode: the residual message is not the initial bits (corrupt file?)",
+    );
   }
   return out;
 }

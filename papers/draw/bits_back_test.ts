@@ -47,12 +47,16 @@ Deno.test("the stepper reproduces the model's posterior and prior given the mode
   const st = new BitsBackStepper(model, Float32Array.from(xf));
   for (let t = 0; t < TINY.iterations; t++) {
     const q = st.posterior(), p = st.prior(), tr = trace[t]!;
-    for (const [got, want] of [[q.mu, tr.muQ], [q.logSig, tr.logSigQ], [p.mu, tr.muP], [
-      p.logSig,
-      tr.logSigP,
-    ]] as const) {
+    for (
+      const [got, want] of [[q.mu, tr.muQ], [q.logSig, tr.logSigQ], [p.mu, tr.muP], [
+        p.logSig,
+        tr.logSigP,
+      ]] as const
+    ) {
       const w = want.dataSync();
-      got.forEach((g, j) => assert.ok(Math.abs(g - w[j]!) < 1e-5, `t=${t} j=${j}: ${g} vs ${w[j]}`));
+      got.forEach((g, j) =>
+        assert.ok(Math.abs(g - w[j]!) < 1e-5, `t=${t} j=${j}: ${g} vs ${w[j]}`)
+      );
     }
     st.advance(tr.z.dataSync() as Float32Array);
   }

@@ -34,3 +34,9 @@ export const paper: Paper = {
   experiments: [elboMnist, elboOmniglot, conceptualCompression, rateDistortion],
   published: published as PublishedFile,
 };
+export {
+  compressCommand,
+  type CompressReport,
+  decompressCommand,
+  readyBackend,
+} from "./codec_cli.ts";
