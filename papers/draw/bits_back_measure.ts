@@ -9,6 +9,7 @@ import type { ImageSet } from "../../datasets/mod.ts";
 import { messageBytes } from "./ans.ts";
 import { compressImages, decompressImages } from "./bits_back.ts";
 import type { CodecPrecision } from "./bits_back_codecs.ts";
+import { fileBytes, weightChecksum } from "./bits_back_file.ts";
 import type { ConvDraw } from "./conv_draw.ts";
 import { evaluate } from "./train.ts";
 
@@ -31,17 +32,25 @@ export interface BitsBackResult {
   /** True only when every decoded image equals its original. */
   roundTripExact: boolean;
   messageBytes: number;
+  /** Bytes of the whole file `deno task draw compress` would write (header included). */
+  fileBytes: number;
+  /** The file's bits per pixel (header and initial bits included). */
+  fileBitsPerDim: number;
   encodeSeconds: number;
   decodeSeconds: number;
 }
 
-/** Compress the first `n` images of `data` ({0,1} pixels) and measure. */
+/**
+ * Compress the first `n` images of `data` ({0,1} pixels) and measure.
+ * @param modelKey the weight-cache key the file header would name (only its length counts)
+ */
 export async function measureBitsBack(
   model: ConvDraw,
   data: ImageSet,
   n: number,
   prec: CodecPrecision,
   seed: number,
+  modelKey = "",
 ): Promise<BitsBackResult> {
   const d = data.h * data.w;
   const x = data.x.subarray(0, n * d);
@@ -52,6 +61,15 @@ export async function measureBitsBack(
   const t2 = performance.now();
   const roundTripExact = y.every((v, i) => v === x[i]);
   const bytes = messageBytes(c.message).length;
+  const file = fileBytes({
+    precision: prec,
+    height: data.h,
+    width: data.w,
+    images: n,
+    seed,
+    checksum: weightChecksum(model),
+    modelKey,
+  }, c.message).length;
   const bits = 47 + 16 * c.message.tail.length;
   let nelbo = 0; // mean over ELBO_SEEDS posterior samples: less noise than one
   for (const s of ELBO_SEEDS) nelbo += (await evaluate(model, data, n, s, 250)).nelbo;
@@ -66,6 +84,8 @@ export async function measureBitsBack(
     netGapRelative: (netBitsPerDim - elboBitsPerDim) / elboBitsPerDim,
     roundTripExact,
     messageBytes: bytes,
+    fileBytes: file,
+    fileBitsPerDim: 8 * file / (n * d),
     encodeSeconds: (t1 - t0) / 1000,
     decodeSeconds: (t2 - t1) / 1000,
   };

@@ -39,6 +39,7 @@ Deno.test("on a briefly trained tiny model the net bits-back rate lands near its
   assert.ok(r.roundTripExact);
   assert.equal(r.images, n);
   assert.ok(r.bitsBackBitsPerDim > r.netBitsPerDim, "the initial bits are counted in the file");
+  assert.ok(r.fileBytes > r.messageBytes, "the file adds its header");
   // 40 images of 2×4×4×2 latents: the net rate is a single draw, so only a loose band is fair
   assert.ok(Math.abs(r.netGapRelative) < 0.1, `net ${r.netBitsPerDim} vs ELBO ${r.elboBitsPerDim}`);
   model.dispose();
