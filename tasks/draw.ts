@@ -3,6 +3,10 @@
  *
  *   deno task draw compress <png-folder | binarized_mnist:test[:N]> <file> [--model KEY] [--json]
  *   deno task draw decompress <file> <folder>
+ *   deno task draw measure <png-folder | binarized_mnist:test[:N]> [--model KEY]
+ *
+ * `measure` compresses and decompresses in memory and prints the rates beside the model's −ELBO
+ * on the same images as JSON (`bitsBackBitsPerDim`, `elboBitsPerDim`, `roundTripExact`, …).
  *
  * The model comes from the weight cache (`deno task reproduce draw` trains it); the file names
  * it. Bad input prints one `error: ...` line and exits 2 with nothing written; a fault (a file
@@ -12,10 +16,16 @@
  */
 import { parseStrict } from "./harness/args.ts";
 import { Fault, UsageError } from "./core/errors.ts";
-import { compressCommand, decompressCommand, readyBackend } from "../papers/draw/mod.ts";
+import {
+  compressCommand,
+  decompressCommand,
+  measureCommand,
+  readyBackend,
+} from "../papers/draw/mod.ts";
 
 const USAGE = "usage: deno task draw compress <png-folder|binarized_mnist:test[:N]> <file> " +
-  "[--model KEY] [--json] | deno task draw decompress <file> <folder>";
+  "[--model KEY] [--json] | deno task draw decompress <file> <folder> | " +
+  "deno task draw measure <png-folder|binarized_mnist:test[:N]> [--model KEY]";
 
 /** Run the CLI; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -30,12 +40,18 @@ export async function main(args: string[]): Promise<number> {
       return 0;
     }
     const [cmd, a, b, ...rest] = positionals;
-    if (!a || !b || rest.length > 0 || (cmd !== "compress" && cmd !== "decompress")) {
+    const arity = cmd === "measure" ? 1 : 2;
+    if (
+      !["compress", "decompress", "measure"].includes(cmd ?? "") ||
+      positionals.length !== 1 + arity || rest.length > 0
+    ) {
       throw new UsageError(USAGE);
     }
     await readyBackend("cpu"); // encoder and decoder must run the same float32 kernels
-    if (cmd === "compress") {
-      const r = await compressCommand(a, b, { model: values.model });
+    if (cmd === "measure") {
+      console.log(JSON.stringify(await measureCommand(a!, { model: values.model })));
+    } else if (cmd === "compress") {
+      const r = await compressCommand(a!, b!, { model: values.model });
       if (values.json) console.log(JSON.stringify(r));
       else {
         console.log(
@@ -46,7 +62,7 @@ export async function main(args: string[]): Promise<number> {
       }
     } else {
       if (values.model !== undefined) throw new UsageError("--model: the file names its model");
-      const r = await decompressCommand(a, b);
+      const r = await decompressCommand(a!, b!);
       console.log(`${r.images} images → ${b}/`);
     }
     return 0;

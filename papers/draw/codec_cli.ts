@@ -20,6 +20,7 @@ import { writeAtomic } from "../../tasks/core/json.ts";
 import { compressImages, decompressImages } from "./bits_back.ts";
 import { type CodecPrecision, DEFAULT_PRECISION } from "./bits_back_codecs.ts";
 import { fileBytes, headerBytes, parseFile, weightChecksum } from "./bits_back_file.ts";
+import { type BitsBackResult, measureBitsBack } from "./bits_back_measure.ts";
 import { ConvDraw } from "./conv_draw.ts";
 import { modelCacheDir, readCachedModel } from "./model_cache.ts";
 
@@ -233,6 +234,34 @@ export async function decompressCommand(file: string, dir: string): Promise<{ im
     throw fileFault("write the decoded images", dir, e);
   }
   return { images: header.images };
+}
+
+/**
+ * Compress, decompress and compare `source` in memory, beside the model's −ELBO on the same
+ * images (nothing is written).
+ */
+export async function measureCommand(
+  source: string,
+  opts: { model?: string; seed?: number; precision?: CodecPrecision } = {},
+): Promise<BitsBackResult & { modelKey: string }> {
+  const imgs = await readBinaryImages(source);
+  const { model, key } = await loadCachedModel(opts.model);
+  try {
+    if (imgs.h !== model.cfg.height || imgs.w !== model.cfg.width) {
+      throw new UsageError(`${source}: image size does not match model ${key}`);
+    }
+    const r = await measureBitsBack(
+      model,
+      imgs,
+      imgs.n,
+      opts.precision ?? DEFAULT_PRECISION,
+      opts.seed ?? 1,
+      key,
+    );
+    return { ...r, modelKey: key };
+  } finally {
+    model.dispose();
+  }
 }
 
 /** Make sure a TF.js backend is ready (the CLI's default: cpu, deterministic and everywhere). */

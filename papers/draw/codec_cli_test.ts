@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { decode as decodePng, encode as encodePng } from "fast-png";
 import { Rng } from "../../tasks/core/rng.ts";
 import { UsageError } from "../../tasks/core/errors.ts";
-import { compressCommand, decompressCommand } from "./codec_cli.ts";
+import { compressCommand, decompressCommand, measureCommand } from "./codec_cli.ts";
 import { ConvDraw, type ConvDrawConfig } from "./conv_draw.ts";
 import { writeCachedModel } from "./model_cache.ts";
 
@@ -76,6 +76,9 @@ Deno.test("compress then decompress a PNG folder gives back every image bit-iden
       const img = decodePng(Deno.readFileSync(`${tmp}/out/${name}`));
       assert.deepEqual(Array.from(img.data), Array.from(originals[i]!), name);
     });
+    const m = await measureCommand(`${tmp}/in`);
+    assert.ok(m.roundTripExact);
+    assert.equal(m.fileBytes, r.fileBytes, "measure counts the bytes compress writes");
   } finally {
     if (prevCache === undefined) Deno.env.delete("PAPERS_REPRO_MODEL_CACHE");
     else Deno.env.set("PAPERS_REPRO_MODEL_CACHE", prevCache);

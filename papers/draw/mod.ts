@@ -38,5 +38,6 @@ export {
   compressCommand,
   type CompressReport,
   decompressCommand,
+  measureCommand,
   readyBackend,
 } from "./codec_cli.ts";
