@@ -11,6 +11,7 @@
  * @module
  */
 import type { DatasetSpec } from "./_files.ts";
+import { BABI } from "./babi/mod.ts";
 import { BINARIZED_MNIST } from "./binarized_mnist/mod.ts";
 import { FASHION_MNIST } from "./fashion_mnist/mod.ts";
 import { MNIST } from "./mnist/mod.ts";
@@ -26,7 +27,13 @@ export {
 } from "./_files.ts";
 
 /** Every downloadable data set, by registry name. */
-export const DATASETS: readonly DatasetSpec[] = [MNIST, BINARIZED_MNIST, OMNIGLOT, FASHION_MNIST];
+export const DATASETS: readonly DatasetSpec[] = [
+  MNIST,
+  BINARIZED_MNIST,
+  OMNIGLOT,
+  FASHION_MNIST,
+  BABI,
+];
 
 /** Look up a data set by name; throws listing the known names. */
 export function datasetByName(name: string): DatasetSpec {

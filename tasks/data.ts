@@ -18,7 +18,7 @@ import {
 } from "../datasets/mod.ts";
 import type { DatasetSpec } from "../datasets/mod.ts";
 
-/** The data sets the tests read: every registered one (bAbI is not registered; nothing reads it). */
+/** The data sets the tests read: every registered one. */
 export const TEST_DATASETS: readonly DatasetSpec[] = DATASETS;
 
 async function isPresent(spec: DatasetSpec): Promise<boolean> {

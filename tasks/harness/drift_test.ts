@@ -59,6 +59,15 @@ Deno.test("parseCheckArgs() keeps reproduce flags and refuses bad input", () => 
   );
 });
 
+/** The fresh-run folders under results/_check/ (where check reruns go without --fresh). */
+async function checkRuns(): Promise<Set<string>> {
+  const names = new Set<string>();
+  try {
+    for await (const e of Deno.readDir("results/_check")) names.add(e.name);
+  } catch { /* none yet */ }
+  return names;
+}
+
 Deno.test("check reruns a paper and exits 0 when no verdict changed, 1 when one did", async () => {
   const committed = await Deno.makeTempDir({ prefix: "check_committed_" });
   const quiet = console.log;
@@ -72,7 +81,11 @@ Deno.test("check reruns a paper and exits 0 when no verdict changed, 1 when one 
     // A seeded rerun reproduces the committed run: no drift.
     const fresh = await Deno.makeTempDir({ prefix: "check_fresh_" });
     assert.equal(await reproduceMain([...args, "--out", committed], [toyPaper]), 0);
+    const before = await checkRuns();
     assert.equal(await checkMain([...args, "--committed", committed], [toyPaper]), 0);
+    for (const run of await checkRuns()) {
+      if (!before.has(run)) await Deno.remove(`results/_check/${run}`, { recursive: true });
+    }
     // A committed value that no longer holds is a verdict change.
     const file = `${committed}/toy/pi.smoke.v1.json`;
     const r = (await readJsonOrNull<ResultFile>(file))!;

@@ -1,59 +1,77 @@
 /**
  * Rate–distortion on 8-bit Fashion-MNIST: conv DRAW's lossy mode (send iterations 1..k, rate =
- * Σ_{t≤k} KL_t, later latents from the prior mean or a prior sample) against JPEG (MozJPEG) and
- * JPEG 2000 (OpenJPEG), as bits per dimension vs PSNR and SSIM. Codec rates are counted as
- * entropy-coded payload (headers excluded, as the paper's low levels require) and as whole files.
- * The conv DRAW rate is the theoretical KL cost (no entropy coder was run), as in the paper.
+ * Σ_{t≤k} KL_t, later latents from the prior mean or a prior sample) against the strongest
+ * settings of JPEG (libjpeg-turbo and MozJPEG, baseline and progressive, every quality), JPEG 2000
+ * (OpenJPEG, 1–4 decomposition levels, `-r` ratios and a PSNR-target mode), WebP and AVIF, as bits
+ * per dimension vs PSNR and SSIM. Codec rates are bytes written, counted as entropy-coded payload
+ * (`codecs_payload.ts`) and as whole files; each family's curve is the envelope of all its sweeps.
+ * The conv DRAW rate is the ideal KL cost (no entropy coder was run), marked `measuredBytes: false`.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import type { CellContext, CellSpec, Experiment } from "../../../tasks/core/experiment.ts";
 import type { LinePlotSpec } from "../../../tasks/core/figure.ts";
-import { j2kRoundTrip, jpegRoundTrip, psnr, ssimGrey, toBytes } from "../codecs.ts";
+import { psnr, ssimGrey, toBytes } from "../codecs.ts";
 import type { PriorVariant } from "../conv_draw.ts";
 import { loadDrawData } from "../data.ts";
 import { ELBO_LIMITS, type ElboConfig, elboProfiles } from "../elbo_experiment.ts";
 import { batchTensor } from "../train.ts";
 import { withTrainedModel } from "../trained.ts";
+import {
+  compareAtLevels,
+  drawRows as lossyDrawRows,
+  envelopeOf,
+  FAMILIES,
+} from "./rate_distortion_compare.ts";
+import {
+  JPEG_ENCODERS,
+  type JpegEncoder,
+  type RdRow,
+  type SweepCell,
+  type SweepConfig,
+  sweepRows,
+} from "./rate_distortion_sweeps.ts";
 
-type RdConfig = ElboConfig & {
-  /** Test images every method encodes (the first N of the Fashion-MNIST test set). */
-  rdImages: number;
-  /** MozJPEG qualities swept. */
-  jpegQualities: number[];
-  /** OpenJPEG compression ratios swept (raw / file bytes). */
-  j2kRatios: number[];
+type RdConfig = ElboConfig & SweepConfig & {
   /** The paper's compression levels, bits/dim (notes §1.5, [M]). */
   levels: number[];
 };
 
+const range = (lo: number, hi: number, step = 1) =>
+  Array.from({ length: Math.floor((hi - lo) / step) + 1 }, (_, i) => lo + i * step);
+
 const base = elboProfiles("fashion_mnist");
 const sweep = {
-  jpegQualities: [1, 5, 10, 15, 20, 30, 40, 60, 80, 95],
-  j2kRatios: [1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 8],
+  jpegQualities: range(1, 100),
+  jpegEncoders: Object.keys(JPEG_ENCODERS),
+  j2kLevels: [1, 2, 3, 4],
+  j2kRatios: [1.2, 1.4, 1.6, 1.8, 2, 2.25, 2.5, 2.75, 3, 3.5, 4, 4.5, 5, 5.5, 6, 7, 8, 10, 14, 20],
+  j2kTargetsDb: range(14, 40),
+  webpQualities: range(0, 100, 5),
+  avifQualities: range(0, 100, 5),
+  avifSpeed: 6,
   levels: [0.05, 0.1, 0.15, 0.2, 0.4, 0.8],
 };
 const profiles = {
-  smoke: { ...base.smoke, rdImages: 8, ...sweep, jpegQualities: [5, 50], j2kRatios: [2, 4] },
+  smoke: {
+    ...base.smoke,
+    rdImages: 8,
+    ...sweep,
+    jpegQualities: [1, 50],
+    j2kLevels: [2, 3],
+    j2kRatios: [2, 8],
+    j2kTargetsDb: [15, 20],
+    webpQualities: [0, 50],
+    avifQualities: [10, 60],
+    avifSpeed: 8,
+  },
   default: { ...base.default, rdImages: 500, ...sweep },
-  paper: { ...base.paper, rdImages: 10000, ...sweep },
-};
-
-/** One measured point: a method at one setting, averaged over the images (metrics carry it). */
-type RdRow = {
-  method: string;
-  setting: number;
-  bpdPayload: number;
-  bpdTotal: number;
-  psnr: number;
-  ssim: number;
+  paper: { ...base.paper, rdImages: 10000, ...sweep, avifSpeed: 0 },
 };
 
 /** A cell: conv DRAW (one seed) or one codec's sweep. */
-interface RdParams {
-  method: "draw" | "jpeg" | "j2k";
-}
+type RdParams = { method: "draw" } | SweepCell;
 
 /** Output of a cell: its method's points. */
 interface RdCell {
@@ -113,123 +131,111 @@ async function drawRows(
       const [variant, k] = key.split("/");
       const bpd = meanOf(a.r);
       rows.push({
+        codec: "conv DRAW",
         method: `conv DRAW (prior ${variant})`,
         setting: Number(k),
         bpdPayload: bpd,
         bpdTotal: bpd,
         psnr: meanOf(a.p),
         ssim: meanOf(a.s),
+        measuredBytes: false,
       });
     }
     rows.push({
+      codec: "conv DRAW",
       method: "conv DRAW lossless -ELBO",
       setting: T,
       bpdPayload: meanOf(nelbo) / Math.LN2 / D,
       bpdTotal: meanOf(nelbo) / Math.LN2 / D,
       psnr: 100,
       ssim: 1,
+      measuredBytes: false,
     });
     return rows;
   });
 }
 
-async function codecRows(config: RdConfig, codec: "jpeg" | "j2k"): Promise<RdRow[]> {
-  const data = await loadDrawData("fashion_mnist");
-  const settings = codec === "jpeg" ? config.jpegQualities : config.j2kRatios;
-  const rows: RdRow[] = [];
-  for (const setting of settings) {
-    const p: number[] = [], t: number[] = [], ps: number[] = [], ss: number[] = [];
-    for (let i = 0; i < config.rdImages; i++) {
-      const o = toBytes(data.test.x.subarray(i * 784, (i + 1) * 784));
-      const r = codec === "jpeg"
-        ? await jpegRoundTrip(o, 28, 28, setting)
-        : await j2kRoundTrip(o, 28, 28, setting);
-      p.push(r.payloadBytes * 8 / 784);
-      t.push(r.totalBytes * 8 / 784);
-      ps.push(psnr(o, r.decoded));
-      ss.push(ssimGrey(o, r.decoded, 28, 28));
-    }
-    rows.push({
-      method: codec === "jpeg" ? "JPEG" : "JPEG 2000",
-      setting,
-      bpdPayload: meanOf(p),
-      bpdTotal: meanOf(t),
-      psnr: meanOf(ps),
-      ssim: meanOf(ss),
-    });
-  }
-  return rows;
-}
-
 /** Legend-sized method names. */
 function shortName(method: string): string {
   return method.replace("conv DRAW (prior mean)", "DRAW prior-mean")
-    .replace("conv DRAW (prior sample)", "DRAW prior-sample").replace("JPEG 2000", "J2K");
+    .replace("conv DRAW (prior sample)", "DRAW prior-sample");
 }
 
-/** Linear interpolation of `field` at rate `level` along a method's points sorted by rate; null outside. */
-export function interpolateAt(
-  points: { rate: number; value: number }[],
-  level: number,
-): number | null {
-  const s = [...points].sort((a, b) => a.rate - b.rate);
-  for (let i = 0; i + 1 < s.length; i++) {
-    const a = s[i]!, b = s[i + 1]!;
-    if (a.rate <= level && level <= b.rate) {
-      const w = b.rate === a.rate ? 0 : (level - a.rate) / (b.rate - a.rate);
-      return a.value + w * (b.value - a.value);
+/** Plot points: each family's envelope (payload solid, whole file dashed) and conv DRAW's curves. */
+function plotPoints(rows: RdRow[], field: "psnr" | "ssim") {
+  const out: Record<string, number | string>[] = [];
+  for (const { codec } of FAMILIES) {
+    const own = rows.filter((r) => r.codec === codec);
+    for (
+      const [rate, bytes, tag] of [["bpdPayload", "payload / KL", "payload"], [
+        "bpdTotal",
+        "whole file",
+        "file",
+      ]] as const
+    ) {
+      for (const p of envelopeOf(own, field, rate)) {
+        out.push({ bpd: p.rate, [field]: p.value, series: `${codec} ${tag}`, bytes });
+      }
     }
   }
-  return null;
+  for (const r of lossyDrawRows(rows)) {
+    out.push({
+      bpd: r.bpdPayload,
+      [field]: r[field],
+      series: shortName(r.method),
+      bytes: "payload / KL",
+    });
+  }
+  return out.filter((p) => (p.bpd as number) > 0 && (p.bpd as number) <= 4); // log axis
 }
 
 export const experiment: Experiment<RdConfig, RdParams, RdCell> = {
   id: "rate_distortion",
-  version: 2, // 2: the Fashion-MNIST model trained as the elbo experiments v2
-  title: "Rate–distortion: conv DRAW vs JPEG and JPEG 2000 on 8-bit Fashion-MNIST",
+  version: 3, // 3: libjpeg-turbo + MozJPEG configs at every quality, J2K levels and PSNR targets, WebP, AVIF, envelopes
+  title: "Rate–distortion: conv DRAW vs JPEG, JPEG 2000, WebP and AVIF on 8-bit Fashion-MNIST",
   reproduces: "Lossy compression figure (conv DRAW vs JPEG / JPEG 2000 at 0.05–0.8 bits/dim)",
   profiles,
   limits: {
     ...ELBO_LIMITS,
     rdImages: { min: 1, max: 10_000, integer: true },
     jpegQualities: { nonEmpty: true, distinct: true, min: 1, max: 100, integer: true },
+    jpegEncoders: { nonEmpty: true, distinct: true, oneOf: Object.keys(JPEG_ENCODERS) },
+    j2kLevels: { nonEmpty: true, distinct: true, min: 1, max: 4, integer: true },
     j2kRatios: { nonEmpty: true, distinct: true, min: 1, max: 1000 },
+    j2kTargetsDb: { distinct: true, min: 5, max: 80 },
+    webpQualities: { nonEmpty: true, distinct: true, min: 0, max: 100 },
+    avifQualities: { nonEmpty: true, distinct: true, min: 0, max: 100, integer: true },
+    avifSpeed: { min: 0, max: 10, integer: true },
     levels: { nonEmpty: true, distinct: true, min: 0.001, max: 8 },
   },
   seeds: { smoke: [1], default: [1], paper: [1] },
-  cells: (_c, seeds): CellSpec<RdParams>[] => [
+  cells: (c, seeds): CellSpec<RdParams>[] => [
     ...seeds.map((seed): CellSpec<RdParams> => ({
       id: `conv_draw/seed=${seed}`,
       seed,
       params: { method: "draw" },
     })),
-    { id: "jpeg", params: { method: "jpeg" } },
-    { id: "j2k", params: { method: "j2k" } },
+    ...c.jpegEncoders.map((e): CellSpec<RdParams> => ({
+      id: `jpeg/${e}`,
+      params: { method: "jpeg", encoder: e as JpegEncoder },
+    })),
+    ...c.j2kLevels.map((levels): CellSpec<RdParams> => ({
+      id: `j2k/levels=${levels}`,
+      params: { method: "j2k", levels },
+    })),
+    { id: "webp", params: { method: "webp" } },
+    { id: "avif", params: { method: "avif" } },
   ],
   async run(config, ctx) {
-    const method = ctx.cell.params.method;
-    const rows = method === "draw"
+    const p = ctx.cell.params;
+    const rows = p.method === "draw"
       ? await drawRows(config, ctx.cell.seed ?? 1, ctx)
-      : await codecRows(config, method);
+      : await sweepRows(p, config, ctx.progress);
     return { rows };
   },
   summarize(config, cells) {
     const rows = cells.flatMap((c) => c.output.rows);
-    const lossy = rows.filter((r) => !r.method.includes("lossless"));
-    const plotRows: (RdRow & { series: string; bytes: string; bpd: number })[] = [
-      ...lossy.map((r) => ({
-        ...r,
-        series: `${shortName(r.method)}${r.method.startsWith("conv") ? "" : " payload"}`,
-        bytes: "payload / KL",
-        bpd: r.bpdPayload,
-      })),
-      ...lossy.filter((r) => !r.method.startsWith("conv")).map((r) => ({
-        ...r,
-        series: `${shortName(r.method)} file`,
-        bytes: "whole file",
-        bpd: r.bpdTotal,
-      })),
-    ].filter((r) => r.bpd > 0 && r.bpd <= 3); // log axis: k = 0 (rate 0) is in the table only
+    const cmp = compareAtLevels(rows, config.levels);
     const figs = [];
     for (
       const [field, title] of [["psnr", "PSNR (dB)"], [
@@ -239,12 +245,7 @@ export const experiment: Experiment<RdConfig, RdParams, RdCell> = {
     ) {
       const plot: LinePlotSpec = {
         title: `Fashion-MNIST 28x28, ${config.rdImages} test images: ${title} vs rate`,
-        data: plotRows.map((r) => ({
-          bpd: r.bpd,
-          [field]: r[field],
-          series: r.series,
-          bytes: r.bytes,
-        })),
+        data: plotPoints(rows, field),
         x: { field: "bpd", title: "bits per dimension (log)", log: true },
         y: { field, title },
         color: "series",
@@ -253,67 +254,45 @@ export const experiment: Experiment<RdConfig, RdParams, RdCell> = {
       figs.push({
         name: `rate_distortion_${field}`,
         caption:
-          `${title} vs bits/dim (codec payload solid, codec whole files dashed; conv DRAW at its KL rate).`,
+          `${title} vs bits/dim: each codec family's best setting at each rate (envelope of all its sweeps; payload solid, whole files dashed); conv DRAW at its ideal KL rate.`,
         plot,
       });
     }
-    const methods = [...new Set(lossy.map((r) => r.method))];
-    const atLevels = config.levels.map((level) => {
-      const row: Record<string, number | null> = { bitsPerDim: level };
-      for (const m of methods) {
-        const pts = lossy.filter((r) => r.method === m);
-        row[`${m} PSNR`] = interpolateAt(
-          pts.map((r) => ({ rate: r.bpdPayload, value: r.psnr })),
-          level,
-        );
-        row[`${m} SSIM`] = interpolateAt(
-          pts.map((r) => ({ rate: r.bpdPayload, value: r.ssim })),
-          level,
-        );
-      }
-      return row;
-    });
     const lossless = rows.find((r) => r.method.includes("lossless"));
-    // Matched-rate comparison at conv DRAW's full rate (all T iterations sent, k = T).
-    const drawMean = lossy.filter((r) => r.method === "conv DRAW (prior mean)");
+    // conv DRAW with all T iterations sent, against each family's envelope at that rate.
+    const drawMean = rows.filter((r) => r.method === "conv DRAW (prior mean)");
     const full = drawMean.length
       ? drawMean.reduce((a, b) => (b.setting > a.setting ? b : a))
       : { bpdPayload: NaN, psnr: NaN, ssim: NaN };
-    const codecAt = (m: string, f: "psnr" | "ssim") =>
-      interpolateAt(
-        lossy.filter((r) => r.method === m).map((r) => ({ rate: r.bpdPayload, value: r[f] })),
-        full.bpdPayload,
-      );
-    const gain = (ours: number, codec: number | null) =>
-      codec === null || !Number.isFinite(codec) || !Number.isFinite(ours) ? null : ours - codec;
-    const codecFloor = (m: string) => {
-      const pts = lossy.filter((r) => r.method === m);
-      return pts.length ? pts.reduce((a, b) => (b.bpdPayload < a.bpdPayload ? b : a)) : null;
-    };
+    const fullCmp = compareAtLevels(rows, [full.bpdPayload]);
+    const fullKey = Object.keys(fullCmp.unreachable)[0] ?? "";
     return {
       metrics: {
         dataset: "fashion_mnist",
         rdImages: config.rdImages,
         rows,
-        atLevels,
+        ...cmp.metrics,
+        comparison: cmp.table,
+        unreachable: cmp.unreachable,
+        reach: cmp.reach,
+        envelopes: cmp.envelopes,
         drawLosslessBitsPerDim: lossless?.bpdPayload ?? null,
         drawFullRateBitsPerDim: full.bpdPayload,
         drawFullRatePsnr: full.psnr,
         drawFullRateSsim: full.ssim,
-        jpegPsnrAtDrawFullRate: codecAt("JPEG", "psnr"),
-        jpegSsimAtDrawFullRate: codecAt("JPEG", "ssim"),
-        j2kPsnrAtDrawFullRate: codecAt("JPEG 2000", "psnr"),
-        // The paper's claim ("compares favorably to JPEG and JPEG 2000") as a number: conv DRAW's
-        // distortion minus JPEG's at the same payload rate (DRAW's full rate).
-        psnrGainOverJpegAtDrawFullRateDb: gain(full.psnr, codecAt("JPEG", "psnr")),
-        ssimGainOverJpegAtDrawFullRate: gain(full.ssim, codecAt("JPEG", "ssim")),
-        jpegFloor: codecFloor("JPEG"),
-        j2kFloor: codecFloor("JPEG 2000"),
+        psnrGainOverBestJpegAtDrawFullRateDb: fullCmp.metrics[`psnrGainOverBestJpegAt${fullKey}`] ??
+          null,
+        ssimGainOverBestJpegAtDrawFullRate: fullCmp.metrics[`ssimGainOverBestJpegAt${fullKey}`] ??
+          null,
+        psnrGainOverBestJ2kAtDrawFullRateDb: fullCmp.metrics[`psnrGainOverBestJ2kAt${fullKey}`] ??
+          null,
       },
       figures: figs,
       notes: [
-        "Rates in bits per dimension (784 dims per image). Codec payload = entropy-coded bytes only (JPEG: SOS header end to EOI; J2K: after SOD to EOC); whole-file rates are in `rows` (bpdTotal).",
-        "conv DRAW rate = Σ_{t≤k} KL_t (theoretical relative-entropy cost; no entropy coder run). Sent latents are posterior samples; later ones prior mean or prior sample.",
+        "Rates in bits per dimension (784 dims per image). Codec payload = entropy-coded bytes only (JPEG: every scan, markers excluded; J2K: tile-part bodies; WebP: VP8 partitions; AVIF: frame/tile OBU payloads); whole-file rates are `bpdTotal` in `rows`.",
+        "Each family's curve is the upper envelope of all its sweeps (best setting at each payload rate); between envelope points values are interpolated linearly in log-rate. `psnrGainOverBest<Family>At<level>` (level 0.05 → 0_05) is conv DRAW's envelope minus the family's at that rate; null where either cannot reach it, and `unreachable[level]` names who and their rate span.",
+        "JPEG: libjpeg-turbo 3.2 (TurboJPEG API; its baseline uses the standard Huffman tables, the wrapper has no optimise switch; progressive is optimised) and MozJPEG (optimised Huffman + trellis; ImageMagick or Annex K tables); arithmetic coding is not compiled into the MozJPEG build. JPEG 2000: OpenJPEG rate mode (-r), whose rate control keeps at least 30 bytes of tile data; the PSNR-target rows pick per image the cheapest -r point that reaches the target (the npm build has no -q / tcp_distoratio mode).",
+        "conv DRAW rate = Σ_{t≤k} KL_t (ideal relative-entropy cost, measuredBytes: false; no entropy coder run). Sent latents are posterior samples; later ones prior mean or prior sample.",
         "Distortion on 8-bit images: PSNR = 10 log10(255²/MSE) averaged over images; SSIM from ssim.js {ssim: 'original'}.",
       ],
     };

@@ -1,12 +1,15 @@
 /**
  * Shared pieces of the Figure 1 benchmarks: random bit sequences of a fixed length, the
- * benchmark model sizes, and the guard that keeps dense models inside the 4 GiB wasm heap.
+ * benchmark model sizes, the guard that keeps dense models inside the 4 GiB wasm heap, and
+ * interleaved timing rounds (ABCD ABCD …) of several models in one process.
  * @module
  */
+import * as tf from "@tensorflow/tfjs";
+import process from "node:process";
 import type { Rng } from "../../../tasks/core/rng.ts";
 import { median } from "../../../tasks/core/stats.ts";
 import { emptyEpisode, type Episode } from "../../../datasets/synthetic/mod.ts";
-import type { ModelName } from "../model.ts";
+import type { ModelName, SequenceModel } from "../model.ts";
 import { createModel, type ModelSizes } from "../models.ts";
 
 /** An episode of T steps with random 8-bit inputs/targets, every step scored. */
@@ -100,4 +103,49 @@ export function extrapolateLinear(points: { N: number; y: number }[], N: number)
   const [p, q] = pts as [{ N: number; y: number }, { N: number; y: number }];
   const b = (q.y - p.y) / (q.N - p.N);
   return q.y + b * (N - q.N);
+}
+
+/** One contender of {@link interleavedRounds}: a model and the episode it is timed on. */
+export interface Contender {
+  name: string;
+  model: SequenceModel;
+  episode: Episode;
+}
+
+/** Per-round times of one contender, per step of its episode (warm-up rounds dropped). */
+export type RoundTimes = { name: string; steps: number; wallMs: number[]; cpuMs: number[] };
+
+/**
+ * Time one forward+backward pass of each contender in turn, `warmup + rounds` times (ABCD
+ * ABCD …, the same order every round), and return each one's wall and CPU (user + system) ms
+ * per step of the timed rounds. Interleaving puts every contender under the same load drift,
+ * so per-round ratios are paired measurements. `onRound(r)` is called after each round.
+ */
+export function interleavedRounds(
+  contenders: readonly Contender[],
+  rounds: number,
+  warmup: number,
+  onRound: (round: number) => void = () => {},
+): RoundTimes[] {
+  const out: RoundTimes[] = contenders.map((c) => ({
+    name: c.name,
+    steps: c.episode.T,
+    wallMs: [],
+    cpuMs: [],
+  }));
+  for (let r = 0; r < warmup + rounds; r++) {
+    contenders.forEach((c, i) => {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      tf.dispose(c.model.run(c.episode, true).grads ?? []);
+      const wall = performance.now() - t0;
+      const cpu = process.cpuUsage(c0);
+      if (r < warmup) return;
+      const o = out[i]!;
+      o.wallMs.push(wall / o.steps);
+      o.cpuMs.push((cpu.user + cpu.system) / 1000 / o.steps);
+    });
+    onRound(r);
+  }
+  return out;
 }

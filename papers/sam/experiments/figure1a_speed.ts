@@ -5,7 +5,10 @@
  * Paper (Rae et al. 2016 §4.1, Supp. E): N = 1M, NTM 12 s vs SAM ANN 7 ms per step (1600×),
  * SAM linear ≈ 75 ms; LSTM 100, word 32, 4 heads, K = 4, batch 8, Torch7 on a Xeon E5-1650.
  * Here: one wasm thread; dense models run while their estimated tape fits the wasm heap, the
- * rest are recorded as not run (their cost is extrapolated linearly, and labelled so).
+ * rest are recorded as not run (their cost is extrapolated linearly, and labelled so). The
+ * speed-ups at the largest N where the NTM runs come from one `ratio` cell that times the four
+ * models in turn (ABCD ABCD …) for `ratioRounds` rounds after a warm-up round: each is the
+ * median of the per-round ratios with its confidence interval.
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
@@ -19,10 +22,24 @@ import type {
 } from "../../../tasks/core/experiment.ts";
 import type { Limits } from "../../../tasks/core/experiment.ts";
 import type { LinePlotSpec } from "../../../tasks/core/figure.ts";
+import {
+  type IntervalMetric,
+  medianInterval,
+  ratioInterval,
+} from "../../../tasks/core/interval.ts";
 import { Rng } from "../../../tasks/core/rng.ts";
 import type { ModelName } from "../model.ts";
 import { SamModel } from "../sam.ts";
-import { benchModel, denseNotRun, extrapolateLinear, medianOf, randomEpisode } from "./_bench.ts";
+import {
+  benchModel,
+  type Contender,
+  denseNotRun,
+  extrapolateLinear,
+  interleavedRounds,
+  medianOf,
+  randomEpisode,
+  type RoundTimes,
+} from "./_bench.ts";
 
 /** Config of the speed benchmark. */
 export interface SpeedConfig extends Config {
@@ -62,6 +79,11 @@ export interface SpeedConfig extends Config {
   fullLog2N: number[];
   /** log2 N of the same full-memory run with eager (naive) in-place re-links. */
   fullEagerLog2N: number[];
+  /**
+   * Timed rounds of the `ratio` cell (after one warm-up round): at the largest N where the NTM
+   * runs, every model of `models` is timed once per round, in turn.
+   */
+  ratioRounds: number;
 }
 
 /** Valid values (N ≤ 2^22: a 2^22 × W float memory is 0.5 GB at W = 32). */
@@ -81,6 +103,7 @@ const limits: Limits<SpeedConfig> = {
   updateSteps: { min: 1, max: 10_000, integer: true },
   fullLog2N: { distinct: true, min: 2, max: 22, integer: true },
   fullEagerLog2N: { distinct: true, min: 2, max: 22, integer: true },
+  ratioRounds: { min: 7, max: 100, integer: true },
 };
 
 const paper: SpeedConfig = {
@@ -99,6 +122,7 @@ const paper: SpeedConfig = {
   updateSteps: 50,
   fullLog2N: [10, 12, 14, 16],
   fullEagerLog2N: [10, 12, 14],
+  ratioRounds: 9,
 };
 const defaults: SpeedConfig = {
   ...paper,
@@ -120,11 +144,13 @@ const smoke: SpeedConfig = {
   updateSteps: 6,
   fullLog2N: [6],
   fullEagerLog2N: [6],
+  ratioRounds: 7,
 };
 
 /**
- * A cell: one model of `config.models` at memory size N, or one of the SAM ANN studies
- * (`sam_ann_full`, `sam_ann_full_eager`, `sam_ann_update_modes`).
+ * A cell: one model of `config.models` at memory size N, one of the SAM ANN studies
+ * (`sam_ann_full`, `sam_ann_full_eager`, `sam_ann_update_modes`), or the interleaved `ratio`
+ * cell of every model at the largest N where the NTM runs.
  */
 interface SpeedParams {
   model: string;
@@ -165,6 +191,8 @@ interface SpeedCell {
   /** Update modes: eager and deferred index updates on the same sequences. */
   eager?: ModeTiming;
   deferred?: ModeTiming;
+  /** Ratio cell: each model's per-step wall and CPU ms of every timed round, in turn order. */
+  rounds?: RoundTimes[];
 }
 
 function annTiming(m: SamModel) {
@@ -261,8 +289,47 @@ async function runFull(config: SpeedConfig, ctx: CellContext<SpeedParams>): Prom
   };
 }
 
+/**
+ * The models of `config.models` that run at N, timed in turn (ABCD ABCD …) on their own
+ * sequences (dense `denseSteps`, sparse `sparseSteps` steps): one warm-up round, then
+ * `ratioRounds` timed rounds.
+ */
+async function runRatio(config: SpeedConfig, ctx: CellContext<SpeedParams>): Promise<SpeedCell> {
+  const N = ctx.cell.params.N;
+  const contenders: Contender[] = [];
+  for (const name of config.models as ModelName[]) {
+    const T = name.startsWith("sam") ? config.sparseSteps : config.denseSteps;
+    if (denseNotRun(name, N, config, T)) continue;
+    const rng = new Rng(ctx.cell.seed ?? 1);
+    const model = await benchModel(name, N, config, T, rng);
+    contenders.push({ name, model, episode: randomEpisode(rng, T, config.batch) });
+  }
+  const total = config.ratioRounds + 1;
+  try {
+    const rounds = interleavedRounds(contenders, config.ratioRounds, 1, (r) => {
+      ctx.progress.update(r + 1, total, `ratio N=${N}`);
+    });
+    return { model: "ratio", N, msPerStep: null, notRun: null, rounds };
+  } finally {
+    for (const c of contenders) c.model.dispose();
+  }
+}
+
+/**
+ * log2 of the ratio cell's N: the largest of `log2N` where the NTM's tape fits (null when none
+ * does, or the NTM or SAM ANN is not among the models).
+ */
+function ratioLog2N(config: SpeedConfig): number | null {
+  if (!config.models.includes("ntm") || !config.models.includes("sam_ann")) return null;
+  const fits = config.log2N.filter((k) =>
+    denseNotRun("ntm", 2 ** k, config, config.denseSteps) === null
+  );
+  return fits.length ? Math.max(...fits) : null;
+}
+
 async function runCell(config: SpeedConfig, ctx: CellContext<SpeedParams>): Promise<SpeedCell> {
   const { model, N } = ctx.cell.params;
+  if (model === "ratio") return await runRatio(config, ctx);
   if (model === "sam_ann_update_modes") return await runUpdateModes(config, ctx);
   if (model.startsWith("sam_ann_full")) return await runFull(config, ctx);
   const name = model as ModelName; // the other cells' models: config.models, model names
@@ -317,6 +384,10 @@ function cellsOf(config: SpeedConfig): CellSpec<SpeedParams>[] {
       cells.push({ id: `${model}/N=2^${k}`, seed: 1, params: { model, N: 2 ** k } });
     }
   }
+  const rk = ratioLog2N(config);
+  if (rk !== null) {
+    cells.push({ id: `ratio/N=2^${rk}`, seed: 1, params: { model: "ratio", N: 2 ** rk } });
+  }
   if (config.models.includes("sam_ann")) {
     for (const k of config.fullLog2N) {
       cells.push({
@@ -343,10 +414,62 @@ function cellsOf(config: SpeedConfig): CellSpec<SpeedParams>[] {
   return cells;
 }
 
+/** The speed-ups the ratio cell measures: numerator, denominator model. */
+const RATIOS = {
+  ntmOverSamAnn: ["ntm", "sam_ann"],
+  damOverSamAnn: ["dam", "sam_ann"],
+  ntmOverSamLinear: ["ntm", "sam_linear"],
+} as const;
+type RatioName = keyof typeof RATIOS;
+
+/**
+ * Interval metrics of the ratio cell: wall-time speed-ups (null where a model did not run, or
+ * no ratio cell ran) and, in `detail`, each model's wall and CPU ms per step and the CPU-time
+ * speed-ups. A ratio cell at another N than `maxDenseN` is a fault.
+ */
+export function ratioMetrics(cells: readonly SpeedCell[], maxDenseN: number | null): {
+  wall: Record<RatioName, IntervalMetric | null>;
+  detail: Json;
+} {
+  const wall: Record<RatioName, IntervalMetric | null> = {
+    ntmOverSamAnn: null,
+    damOverSamAnn: null,
+    ntmOverSamLinear: null,
+  };
+  const cell = cells.find((c) => c.model === "ratio");
+  if (!cell) return { wall, detail: null };
+  if (!cell.rounds) throw new Error(`figure1a_speed: ratio cell N=${cell.N} lacks its rounds`);
+  if (cell.N !== maxDenseN) {
+    throw new Error(`figure1a_speed: ratio cell at N=${cell.N}, but maxDenseN is ${maxDenseN}`);
+  }
+  const of = (name: string) => cell.rounds!.find((r) => r.name === name);
+  const cpu: Record<string, IntervalMetric> = {};
+  for (
+    const [k, [num, den]] of Object.entries(RATIOS) as [RatioName, readonly [string, string]][]
+  ) {
+    const a = of(num), b = of(den);
+    if (!a || !b) continue;
+    wall[k] = ratioInterval(a.wallMs, b.wallMs);
+    cpu[k] = ratioInterval(a.cpuMs, b.cpuMs);
+  }
+  const perModel = (f: (r: RoundTimes) => number[]) =>
+    Object.fromEntries(cell.rounds!.map((r) => [r.name, medianInterval(f(r))]));
+  const detail = {
+    N: cell.N,
+    order: cell.rounds.map((r) => r.name),
+    steps: Object.fromEntries(cell.rounds.map((r) => [r.name, r.steps])),
+    warmupRounds: 1,
+    wallMsPerStep: perModel((r) => r.wallMs),
+    cpuMsPerStep: perModel((r) => r.cpuMs),
+    cpuSpeedup: cpu,
+  };
+  return { wall, detail };
+}
+
 function summarize(config: SpeedConfig, records: CellRecord<SpeedCell>[]) {
   const cells = records.map((r) => r.output);
   const ran = cells.flatMap((c) =>
-    c.msPerStep === null || c.model.startsWith("sam_ann_full")
+    c.msPerStep === null || c.model.startsWith("sam_ann_full") || c.model === "ratio"
       ? []
       : [{ ...c, msPerStep: c.msPerStep }]
   );
@@ -374,6 +497,7 @@ function summarize(config: SpeedConfig, records: CellRecord<SpeedCell>[]) {
     }
     return [{ N: c.N, steps: c.steps, eager: c.eager, deferred: c.deferred }];
   });
+  const ratio = ratioMetrics(cells, maxDenseN);
   const metrics: Record<string, Json> = {
     rows,
     notRun: cells.filter((c) => c.notRun).map((c) => ({
@@ -386,9 +510,10 @@ function summarize(config: SpeedConfig, records: CellRecord<SpeedCell>[]) {
     samAnnMsAt1M: annMax,
     samLinearMsAt1M: linMax,
     ntmMsAtMaxDenseN: maxDenseN ? at("ntm", maxDenseN) : null,
-    speedupNtmOverSamAnnAtMaxDenseN: maxDenseN && at("sam_ann", maxDenseN)
-      ? at("ntm", maxDenseN)! / at("sam_ann", maxDenseN)!
-      : null,
+    speedupNtmOverSamAnnAtMaxDenseN: ratio.wall.ntmOverSamAnn,
+    speedupDamOverSamAnnAtMaxDenseN: ratio.wall.damOverSamAnn,
+    speedupNtmOverSamLinearAtMaxDenseN: ratio.wall.ntmOverSamLinear,
+    ratioRoundsAtMaxDenseN: ratio.detail,
     ntmMsAt1MExtrapolated: ntmAtMax,
     speedupNtmOverSamAnnAt1MExtrapolated: ntmAtMax && annMax ? ntmAtMax / annMax : null,
     speedupNtmOverSamLinearAt1MExtrapolated: ntmAtMax && linMax ? ntmAtMax / linMax : null,
@@ -442,6 +567,9 @@ function summarize(config: SpeedConfig, records: CellRecord<SpeedCell>[]) {
       "One wasm thread (TF.js 4.22) for the controller; memory, scan and hnswlib in JS/wasm.",
       "Dense models time a sequence of denseSteps steps, sparse ones sparseSteps; both per step.",
       "Dense cost at N beyond the wasm heap is a linear extrapolation (labelled Extrapolated).",
+      "Speed-ups at maxDenseN: one cell times every model in turn (ABCD ABCD …), a warm-up " +
+      "round dropped; median of the per-round ratios of ms per step, with the order-statistic " +
+      "interval of the median (ratioRoundsAtMaxDenseN has wall and CPU ms per model).",
     ],
   };
 }
@@ -449,7 +577,7 @@ function summarize(config: SpeedConfig, records: CellRecord<SpeedCell>[]) {
 /** Figure 1a speed benchmark. */
 export const experiment: Experiment<SpeedConfig, SpeedParams, SpeedCell> = {
   id: "figure1a_speed",
-  version: 2,
+  version: 3,
   title: "Speed: forward+backward time per step vs memory size",
   reproduces: "Figure 1a",
   profiles: { smoke, default: defaults, paper },
