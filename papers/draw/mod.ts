@@ -34,3 +34,10 @@ export const paper: Paper = {
   experiments: [elboMnist, elboOmniglot, conceptualCompression, rateDistortion],
   published: published as PublishedFile,
 };
+export {
+  compressCommand,
+  type CompressReport,
+  decompressCommand,
+  measureCommand,
+  readyBackend,
+} from "./codec_cli.ts";
