@@ -8,11 +8,14 @@ import { listFiles } from "./_cli.ts";
 
 const RESULTS = new URL("../results/", import.meta.url).pathname;
 
-/** Committed result files: results/<paper>/<experiment>.<profile>.v<n>.json. */
+/**
+ * Committed result files: results/<paper>/<experiment>.<profile>.v<n>.json; benchmark files
+ * (`bench.<profile>.v<n>.json`, written by tasks/harness/bench_result.ts) have their own checks.
+ */
 function resultFiles(): string[] {
   return listFiles(RESULTS).filter((f) =>
     /^[a-z_]+\/[a-z0-9_]+\.(smoke|default|paper)\.v\d+\.json$/.test(f) &&
-    !f.startsWith("engine/")
+    !f.startsWith("engine/") && !/\/bench\.[a-z]+\.v\d+\.json$/.test(f)
   );
 }
 
@@ -178,4 +181,17 @@ Deno.test("committed results whose code changed since are reported as stale (not
   assert.equal(staleness({ ...r, code: now }, now).stale, false);
   const old = { hash: "0".repeat(16), files: { ...now.files, "gone.ts": "0".repeat(16) } };
   assert.equal(staleness({ ...r, code: old }, now).stale, true);
+});
+
+Deno.test("the committed SAM training bench has every model, both paths and clean provenance", () => {
+  const b = JSON.parse(Deno.readTextFileSync(`${RESULTS}sam/bench.default.v1.json`));
+  assert.equal(b.provenance.dirty, false);
+  assert.deepEqual(
+    b.rows.map((r: { model: string }) => r.model).sort(),
+    ["dam", "lstm", "ntm", "sam_ann", "sam_linear"],
+  );
+  for (const r of b.rows) {
+    assert.ok(r.old.episodesPerSecond > 0 && r.new.episodesPerSecond > 0, r.model);
+    assert.ok(r.ratioMin <= r.ratioMedian && r.ratioMedian <= r.ratioMax, r.model);
+  }
 });
