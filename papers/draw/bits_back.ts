@@ -115,6 +115,7 @@ export class BitsBackStepper {
       const zt = tf.tensor4d(z, [1, lh, lw, this.#m.cfg.zChannels]);
       const d = this.#lstm(tf.concat([zt, this.#r], 3), this.#dec, v.wDec, v.bDec);
       return [d, tf.add(this.#r, conv2dSame(d.h, v.wWrite as tf.Tensor4D)) as tf.Tensor4D];
+      // tf.tidy's return type does not carry a tuple of tensors through; this is what the closure returns
     }) as unknown as [{ h: tf.Tensor4D; c: tf.Tensor4D }, tf.Tensor4D];
     this.#dec.h.dispose();
     this.#dec.c.dispose();

@@ -111,6 +111,7 @@ const sortPermutation = tf.customGrad(
     const N = u.shape[1];
     const order = tf.topk(tf.neg(u), N, true).indices;
     return { value: tf.oneHot(order, N).toFloat(), gradFunc: () => tf.zerosLike(u) };
+    // TF.js types customGrad's function as variadic over Tensor | GradSaveFunc; this one is (u)
   }) as unknown as Parameters<typeof tf.customGrad>[0],
 ) as unknown as (u: tf.Tensor2D) => tf.Tensor3D;
 

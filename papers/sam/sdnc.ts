@@ -112,6 +112,7 @@ export class SdncAccess {
     this.#prevRows = this.#initialRows();
     this.step = tf.customGrad(
       ((iface: tf.Tensor2D, wPrev: tf.Tensor3D) =>
+        // TF.js types customGrad's function as variadic over Tensor | GradSaveFunc; this one is (iface, wPrev)
         this.#forward(iface, wPrev)) as unknown as Parameters<typeof tf.customGrad>[0],
     ) as unknown as (iface: tf.Tensor2D, wPrev: tf.Tensor3D) => tf.Tensor2D;
   }

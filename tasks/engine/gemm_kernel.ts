@@ -216,6 +216,7 @@ function product(
 export function relaxedSimdMatMul(fallback: KernelFunc, fused: boolean): KernelFunc {
   return (args) => {
     const { inputs, backend: b, attrs } = args;
+    // the wasm backend's heap and dataIds are not in TF.js's public backend type
     const backend = b as unknown as WasmBackendInternals;
     const { transposeA = false, transposeB = false, activation = "linear" } = attrs as {
       transposeA?: boolean;
