@@ -10,9 +10,14 @@ export interface ChildResult {
 }
 
 /** Run `deno run -A <script> ...args` from the project root. */
-export async function runDeno(script: string, args: string[]): Promise<ChildResult> {
+export function runDeno(script: string, args: string[]): Promise<ChildResult> {
+  return runDenoArgs(["run", "-A", script, ...args]);
+}
+
+/** Run `deno <args...>` (e.g. `task reproduce ...`) from the project root. */
+export async function runDenoArgs(args: string[]): Promise<ChildResult> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", script, ...args],
+    args,
     cwd: ROOT,
     env: { NO_COLOR: "1" },
     stdout: "piped",

@@ -2,22 +2,12 @@
 // missing permission stops the run before any work with the flag to add, instead of recording
 // `commit: "unknown"` (no --allow-run) or ignoring $PAPERS_REPRO_DATA (no --allow-env).
 import assert from "node:assert/strict";
-import { listFiles, ROOT } from "./_cli.ts";
+import { listFiles, ROOT, runDenoArgs } from "./_cli.ts";
 
 const deno = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
 const task = (name: string): string => deno.tasks[name].command;
 
-async function run(args: string[], cmd: string[] = ["task"]) {
-  const o = await new Deno.Command(Deno.execPath(), {
-    args: [...cmd, ...args],
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: o.code, stdout: dec.decode(o.stdout), stderr: dec.decode(o.stderr) };
-}
+const run = (args: string[], cmd: string[] = ["task"]) => runDenoArgs([...cmd, ...args]);
 
 Deno.test("only the test and bench tasks run with -A; only data has network access", () => {
   for (const [name, t] of Object.entries(deno.tasks as Record<string, { command: string }>)) {
