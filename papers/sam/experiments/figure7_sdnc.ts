@@ -110,9 +110,9 @@ const defaults: SdncBenchConfig = {
   sdncLog2N: [5, 7, 9, 11, 14, 17, 20],
   batch: 1,
   sdncReps: 2,
-  dncReps: 0,
+  dncReps: 1,
   ratioDncSteps: 2,
-  ratioRounds: 7,
+  ratioRounds: 9,
   dncMaxBytes: 3.8e9,
 };
 const smoke: SdncBenchConfig = {
@@ -128,6 +128,7 @@ const smoke: SdncBenchConfig = {
   steps: 3,
   sdncReps: 1,
   dncReps: 1,
+  ratioRounds: 7,
 };
 
 /** TF.js bytes of the DNC's 10-step pass per N²·B·step: 3.45 GB at N = 2048, B = 1 (here), up. */
