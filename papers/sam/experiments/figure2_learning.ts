@@ -340,7 +340,10 @@ interface LearningCell {
   batch: number;
   /** One point per `curveWindow` minibatches; `episode` = sequences seen (minibatch × batch). */
   curve: { minibatch: number; episode: number; bits: number }[];
-  /** Bits of the first and last curve point; null when the run is shorter than one window. */
+  /**
+   * Bits of the first curve point and the mean of the last `curveWindow` minibatches; null when
+   * the run is shorter than one window.
+   */
   firstBits: number | null;
   finalBits: number | null;
   /** Episodes (sequences) until the running-mean cost first fell below the task's threshold. */
@@ -421,7 +424,8 @@ async function runCell(
     batch: B,
     curve,
     firstBits: curve[0]?.bits ?? null,
-    finalBits: curve.at(-1)?.bits ?? null,
+    // The mean of the last window trained (at a stop: the running mean that fell below the threshold).
+    finalBits: costs.length >= w ? costs.slice(-w).reduce((s, v) => s + v, 0) / w : null,
     episodesToThreshold: reached === null ? null : reached * B,
     minibatches: costs.length,
     stopped: costs.length < minibatches,
@@ -543,7 +547,7 @@ export function summarize(config: LearningConfig, records: CellRecord<LearningCe
       `Levels: copy 1–${config.copyMaxLength}, recall ${config.recallMinItems}–${config.recallMaxItems} items of ${config.recallItemSteps} step(s), sort ${config.sortInputs} → ${config.sortOutputs} (the paper: copy 1–20, recall 3–6 items of 3 steps, sort 20 → 16).`,
       ...(config.stopAtThreshold
         ? [
-          "Runs end when their running mean first falls below the threshold (finalBits is then the last window before the stop); each band ends where the first of its seeds stopped.",
+          "Runs end when their running mean first falls below the threshold (finalBits is then the running mean that fell below it); each band ends where the first of its seeds stopped.",
         ]
         : []),
       ...notes,
