@@ -8,7 +8,7 @@
  * presentations at each evaluation C.
  *
  * Paper: trained on ≤ ≈130-step episodes, tested to 500 characters (≈5000 steps); dense MANNs
- * ≈ 0.4 errors at 100 characters, SAM < 0.2. The default profile trains each model for 12 s
+ * ≈ 0.4 errors at 100 characters, SAM < 0.2. The default profile trains each model for 11 s
  * on one core (C from 2, at most 8) and tests at C = 2, 4, 8: far from the paper's scale.
  * @module
  */
@@ -23,6 +23,7 @@ import type {
   Json,
   Limits,
 } from "../../../tasks/core/experiment.ts";
+import { UsageError } from "../../../tasks/core/errors.ts";
 import { Rng } from "../../../tasks/core/rng.ts";
 import { seedStat } from "../../../tasks/core/stats.ts";
 import { PARAM_NAMES } from "../controller.ts";
@@ -150,12 +151,12 @@ const paper: OmniglotConfig = {
   splitSeed: 2016,
 };
 /**
- * Default: 12 s per run on one core (≈ 2.5 min for 5 models × 2 seeds with evaluation). lr 3e-3
+ * Default: 11 s per run on one core (≈ 2.5 min for 5 models × 2 seeds with evaluation). lr 3e-3
  * was picked over 1e-3 from the training error of two short trial runs (LSTM, DAM; seed 1).
  */
 const defaults: OmniglotConfig = {
   ...paper,
-  budgetSeconds: 12,
+  budgetSeconds: 11,
   learningRate: 3e-3,
   N: 128,
   imageSize: 10,
@@ -229,6 +230,20 @@ function inspect(
   return { problem, samples };
 }
 
+/** Characters in Omniglot (background + evaluation). */
+const OMNIGLOT_CHARACTERS = 1623;
+
+/** The character split of a config. */
+function splitOf(config: OmniglotConfig, n: number): CharacterSplit {
+  const sizes = { validation: config.validationCharacters, test: config.testCharacters };
+  if (sizes.validation + sizes.test >= n) {
+    throw new UsageError(
+      `figure4_omniglot: validationCharacters + testCharacters must leave training characters of ${n}`,
+    );
+  }
+  return splitCharacters(n, sizes, config.splitSeed);
+}
+
 /** Episode options at C characters. */
 function episodeOptions(config: OmniglotConfig, C: number): OmniglotEpisodeOptions {
   return {
@@ -260,22 +275,25 @@ function evaluate(
   return { error: errors / count, count };
 }
 
-/** Throw unless the labels cover every C and the held-out splits hold the largest test C. */
+/**
+ * Throw a UsageError unless the labels cover every C and the held-out splits hold the largest
+ * test C (checked when the cells are planned, before any work).
+ */
 export function checkConfig(config: OmniglotConfig, split: CharacterSplit): void {
   const bigC = Math.max(...config.evalSizes, config.curriculumMax);
   if (bigC > config.labels) {
-    throw new RangeError(`figure4_omniglot: C = ${bigC} needs labels ≥ ${bigC}`);
+    throw new UsageError(`figure4_omniglot: C = ${bigC} needs labels ≥ ${bigC}`);
   }
   const smallest = Math.min(split.validation.length, split.test.length);
   if (Math.max(...config.evalSizes) > smallest) {
-    throw new RangeError(
+    throw new UsageError(
       `figure4_omniglot: evaluation C up to ${
         Math.max(...config.evalSizes)
       } needs ≥ that many validation and test characters`,
     );
   }
   if (config.curriculumStart > config.curriculumMax) {
-    throw new RangeError("figure4_omniglot: curriculumStart exceeds curriculumMax");
+    throw new UsageError("figure4_omniglot: curriculumStart exceeds curriculumMax");
   }
 }
 
@@ -286,11 +304,10 @@ async function runCell(
   const name = ctx.cell.params.model as ModelName; // config.models: one of the model names
   const seed = ctx.cell.seed!;
   const chars = await loadCharacters();
-  const split = splitCharacters(chars.keys.length, {
-    validation: config.validationCharacters,
-    test: config.testCharacters,
-  }, config.splitSeed);
-  checkConfig(config, split);
+  if (chars.keys.length !== OMNIGLOT_CHARACTERS) {
+    throw new Error(`figure4_omniglot: Omniglot has ${chars.keys.length} characters, not 1,623`);
+  }
+  const split = splitOf(config, chars.keys.length);
   const { X, Y } = omniglotSizes(episodeOptions(config, 1));
   const maxSteps = config.presentations * Math.max(...config.evalSizes, config.curriculumMax);
   const model = await createModel(name, {
@@ -453,10 +470,12 @@ export const experiment: Experiment<OmniglotConfig, OmniglotParams, OmniglotCell
   limits,
   inspect,
   seeds: { smoke: [1], default: [1, 2], paper: [1, 2, 3, 4, 5] },
-  cells: (config, seeds) =>
-    config.models.flatMap((model) =>
+  cells: (config, seeds) => {
+    checkConfig(config, splitOf(config, OMNIGLOT_CHARACTERS));
+    return config.models.flatMap((model) =>
       seeds.map((seed) => ({ id: `${model}/seed=${seed}`, seed, params: { model } }))
-    ),
+    );
+  },
   run: runCell,
   summarize: (config, records) => summarize(config, records),
 };

@@ -4,6 +4,7 @@ import "@tensorflow/tfjs-backend-wasm";
 import { checkConfig, experiment } from "./figure4_omniglot.ts";
 import { splitCharacters } from "../omniglot_episodes.ts";
 import { runSmoke } from "./_smoke.ts";
+import { UsageError } from "../../../tasks/core/errors.ts";
 
 await tf.setBackend("wasm");
 await tf.ready();
@@ -38,4 +39,11 @@ Deno.test("every profile's labels cover its C sizes and its held-out characters 
     () => checkConfig(bad, splitCharacters(1623, { validation: 100, test: 423 }, 1)),
     /labels/,
   );
+  assert.throws(() => experiment.cells(bad, [1]), UsageError, "planning the cells checks it");
+  const noTrain = {
+    ...experiment.profiles.default,
+    validationCharacters: 800,
+    testCharacters: 823,
+  };
+  assert.throws(() => experiment.cells(noTrain, [1]), /leave training characters/);
 });
