@@ -5,8 +5,10 @@
  * Paper (Rae et al. 2016 §4.2, Supp. C): 30 seeds, RMSProp lr 1e-5 (tuned for DAM) with 8
  * asynchronous workers, batch 8; copy ≈ 0 cost by ~50–60K episodes for NTM/DAM/SAM; SAM reaches
  * ≈ 0.5 bits on associative recall by ~10K episodes; SAM linear plateaus at ~20 on priority
- * sort within ~10K. The default profile here trains for a few hundred episodes on one core,
- * far short of those counts: it shows the early part of the curves only.
+ * sort within ~10K. The default profile trains stated easier levels (copy 1–5, recall of 3–4
+ * one-step items, sort 6 → 4) with synchronous minibatches of 64 on two replica workers at lr
+ * 2e-2, each run until its running mean falls below the task's threshold (or its budget); x is
+ * in episodes (sequences), as the paper's.
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
