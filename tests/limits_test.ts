@@ -44,7 +44,7 @@ Deno.test("the issue's out-of-range values are refused by the real experiments' 
     ["cost_curves", "t", 1e12],
     ["cost_curves", "alphas", []],
     ["cost_curves", "headlineFraction", -0.5],
-    ["figure2_learning", "episodes", 0],
+    ["figure2_learning", "copyMinibatches", 0],
   ];
   for (const [id, key, value] of cases) {
     const e = exp(id);

@@ -1,22 +1,27 @@
 // Issue 15, item 1: `samples` counts what the cells hold, and a cell trained under another config
-// (figure2_learning: a curve to episode 300 under episodes=100) fails the experiment's check.
+// (figure2_learning: a curve to minibatch 300 under copyMinibatches=100) fails the experiment's check.
 import assert from "node:assert/strict";
 import { experiment as figure2 } from "../papers/sam/experiments/figure2_learning.ts";
 import { cellSamples, checkpointProblem } from "../tasks/harness/runner.ts";
 import type { AnyExperiment, CellRecord, Json } from "../tasks/core/experiment.ts";
 
-const config = { ...figure2.profiles.smoke, episodes: 100, curveWindow: 2 };
+const config = { ...figure2.profiles.smoke, copyMinibatches: 100, curveWindow: 2 };
 const cells = figure2.cells(config, [1, 2]);
 const curveTo = (n: number) =>
-  Array.from({ length: n / 2 }, (_, i) => ({ episode: 2 * i + 2, bits: 1 }));
+  Array.from(
+    { length: n / 2 },
+    (_, i) => ({ minibatch: 2 * i + 2, episode: (2 * i + 2) * config.batch, bits: 1 }),
+  );
 const output = (cell: (typeof cells)[number], episodes: number): Json => ({
   task: cell.params!.task!,
   model: cell.params!.model!,
   seed: cell.seed!,
+  batch: config.batch,
   curve: curveTo(episodes),
   firstBits: 1,
   finalBits: 1,
-  msPerEpisode: 1,
+  episodesToThreshold: null,
+  msPerMinibatch: 1,
 });
 
 Deno.test("figure2_learning refuses a checkpoint whose curve runs to another episode count", () => {
@@ -30,7 +35,7 @@ Deno.test("figure2_learning refuses a checkpoint whose curve runs to another epi
   };
   assert.equal(
     checkpointProblem(figure2, config, cell, "k", saved),
-    "holds a curve to episode 300, the config plans 100",
+    "holds a curve to minibatch 300, the config plans 100",
   );
   assert.equal(
     checkpointProblem(figure2, config, cell, "k", { ...saved, output: output(cell, 100) }),

@@ -56,7 +56,7 @@ async function until(pred: () => boolean, timeoutMs: number, what: string): Prom
   }
 }
 
-const TIMING = /msPerEpisode$/;
+const TIMING = /msPerMinibatch$/;
 function deterministic(metrics: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(metrics).filter(([k]) => !TIMING.test(k)));
 }
@@ -80,7 +80,7 @@ Deno.test({
       PAPER: "sam",
       PROFILE: "smoke",
       OUT: out,
-      EXTRA: "--only figure2_learning --seeds 1,2,3,4 --set episodes=40 --backend cpu",
+      EXTRA: "--only figure2_learning --seeds 1,2,3,4 --set copyMinibatches=40 --backend cpu",
     };
     sh(`tests/slurm/cluster.sh start ${cluster}`, env);
     try {
@@ -92,7 +92,7 @@ Deno.test({
         env,
       );
       // Kill shard 2 once its first cell is checkpointed (its second cell takes seconds).
-      const partial = `${ROOT}${out}/sam/.partial/figure2_learning.smoke.v1.shard-2-of-4`;
+      const partial = `${ROOT}${out}/sam/.partial/figure2_learning.smoke.v2.shard-2-of-4`;
       await until(
         () => listFiles(partial).some((f) => f.startsWith("copy") && f.endsWith(".json")),
         120_000,
@@ -130,10 +130,10 @@ Deno.test({
       sh(`deno task report --merge ${out}/sam/shards`, env);
       sh(`deno task reproduce sam --profile smoke --out ${whole} ${env.EXTRA}`, env);
       const merged = JSON.parse(
-        await Deno.readTextFile(`${ROOT}${out}/sam/figure2_learning.smoke.v1.json`),
+        await Deno.readTextFile(`${ROOT}${out}/sam/figure2_learning.smoke.v2.json`),
       );
       const single = JSON.parse(
-        await Deno.readTextFile(`${ROOT}${whole}/sam/figure2_learning.smoke.v1.json`),
+        await Deno.readTextFile(`${ROOT}${whole}/sam/figure2_learning.smoke.v2.json`),
       );
       assert.deepEqual(deterministic(merged.metrics), deterministic(single.metrics));
       assert.deepEqual(merged.samples, single.samples);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../../tasks/core/rng.ts";
 import { copyEpisode } from "../../datasets/synthetic/copy.ts";
-import type { Episode } from "../../datasets/synthetic/mod.ts";
+import { emptyEpisode, type Episode } from "../../datasets/synthetic/mod.ts";
 import { PARAM_NAMES } from "./controller.ts";
 import { DncModel, SdncModel } from "./dnc_model.ts";
 import type { SequenceModel } from "./model.ts";
@@ -199,3 +199,27 @@ Deno.test("the DNC model carries no state between runs: two runs give the same l
   assert.equal(tf.memory().numTensors, before);
   m.dispose();
 });
+
+for (const name of ["dnc", "sdnc"] as const) {
+  Deno.test(`createModel("${name}") scores a class episode with one softmax per step: probabilities sum to 1 and the loss is the cross-entropy of the target class`, async () => {
+    const T = 3, B = 2, X = 4, Y = 5;
+    const ep = { ...emptyEpisode(T, B, X, Y), loss: "classes" as const };
+    const rng = new Rng(10);
+    for (let i = 0; i < ep.input.length; i++) ep.input[i] = rng.bernoulli(0.5);
+    for (let i = 0; i < T * B; i++) ep.target[i * Y + (i % Y)] = 1;
+    ep.mask.fill(1);
+    const m = await createModel(name, { ...SIZES, input: X, output: Y, batch: B }, new Rng(11));
+    const res = m.run(ep, false);
+    let ce = 0;
+    for (let i = 0; i < T * B; i++) {
+      const row = res.probs.subarray(i * Y, (i + 1) * Y);
+      assert.ok(Math.abs(row.reduce((s, v) => s + v, 0) - 1) < 1e-5, `row ${i} sums to 1`);
+      ce -= Math.log(row[i % Y]!);
+    }
+    assert.ok(
+      Math.abs(res.loss - ce / B) < 1e-3 * Math.max(1, ce),
+      `loss ${res.loss}, CE ${ce / B}`,
+    );
+    m.dispose();
+  });
+}

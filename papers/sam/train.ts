@@ -18,6 +18,8 @@ export interface TrainOptions {
   clipNorm: number;
   /** Called after each episode with (episode index, cost in bits). */
   onEpisode?: (i: number, bits: number) => void;
+  /** Checked after each minibatch with the costs so far: true ends training there. */
+  stop?: (costs: readonly number[]) => boolean;
 }
 
 /** Scale gradients so their global L2 norm is at most `clip`; returns new tensors. */
@@ -49,6 +51,7 @@ export function train(
     tf.dispose(clipped);
     costs.push(bits);
     o.onEpisode?.(i, bits);
+    if (o.stop?.(costs)) break;
   }
   opt.dispose();
   return costs;

@@ -118,7 +118,7 @@ export async function runSamTrainBench(
   o: SamTrainBenchOptions = {},
 ): Promise<Record<string, unknown>> {
   await setupBackend("wasm");
-  const cfg = figure2.profiles.default;
+  const cfg = figure2.profiles.paper; // the paper's sizes (copy 1–20, batch 8), whatever the default trains
   const workers = o.workers ?? 2, newBatch = o.batch ?? 64, oldBatch = cfg.batch;
   const rounds = o.rounds ?? (o.quick ? 2 : 5);
   const oldSteps = o.quick ? 2 : 4, newSteps = o.quick ? 1 : 2;

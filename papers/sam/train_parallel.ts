@@ -54,6 +54,7 @@ export async function trainParallel(
       tf.dispose(clipped);
       costs.push(bits);
       o.onEpisode?.(i, bits);
+      if (o.stop?.(costs)) break;
     }
   } finally {
     opt.dispose();
