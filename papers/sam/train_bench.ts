@@ -1,5 +1,5 @@
 /**
- * `deno task bench sam`: training speed of the Figure 2 models at the Figure 2 default sizes
+ * `deno task bench sam`: training speed of the Figure 2 models at the paper's Figure 2 sizes
  * (LSTM 100, N 128, word 32, 4 heads, K 4; copy lengths 1–20), in episodes (sequences) per
  * second and kernels per minibatch, in interleaved rounds in one process of three paths:
  * - `old`: the first version — one thread, batch 8, SAM's per-step recompute backward, NTM and DAM
@@ -26,7 +26,7 @@ import { PARAM_NAMES } from "./controller.ts";
 import { splitEpisode } from "./episode_shards.ts";
 import { experiment as figure2, taskOf } from "./experiments/figure2_learning.ts";
 import type { ModelName, SequenceModel } from "./model.ts";
-import { createModel, MODEL_NAMES, type ModelSizes } from "./models.ts";
+import { createModel, type ModelSizes } from "./models.ts";
 import type { SamModel } from "./sam.ts";
 import { clipByGlobalNorm } from "./train.ts";
 import { pooledGrads } from "./train_parallel.ts";
@@ -126,7 +126,8 @@ export async function runSamTrainBench(
   const loadBefore = Deno.loadavg();
   const t0Bench = performance.now();
   const breakdown: Record<string, unknown>[] = [], rows: Record<string, unknown>[] = [];
-  for (const name of o.models ?? MODEL_NAMES) {
+  // The Figure 2 models (not the DNC/SDNC of Figure 7 and bAbI).
+  for (const name of o.models ?? (cfg.models as ModelName[])) {
     const sizes = (B: number, impl: "old" | "new" = "new"): ModelSizes => ({
       input: task(B).sizes.X,
       output: task(B).sizes.Y,
