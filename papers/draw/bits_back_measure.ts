@@ -11,10 +11,32 @@ import { compressImages, decompressImages } from "./bits_back.ts";
 import type { CodecPrecision } from "./bits_back_codecs.ts";
 import { fileBytes, weightChecksum } from "./bits_back_file.ts";
 import type { ConvDraw } from "./conv_draw.ts";
+import type { ReplicaPool } from "./replica_pool.ts";
 import { evaluate } from "./train.ts";
 
 /** Noise seeds of the −ELBO estimates averaged in {@link measureBitsBack}. */
 export const ELBO_SEEDS = [7919, 104729, 1299709];
+
+/**
+ * The model's single-sample −ELBO on the first `n` images, bits per pixel: the mean of one
+ * posterior draw per image under each of the first `draws` {@link ELBO_SEEDS} (more draws, less
+ * noise).
+ */
+export async function meanElboBitsPerDim(
+  model: ConvDraw,
+  data: ImageSet,
+  n: number,
+  pool: ReplicaPool | null = null,
+  draws = ELBO_SEEDS.length,
+): Promise<number> {
+  if (!(draws >= 1 && draws <= ELBO_SEEDS.length)) {
+    throw new RangeError(`draws ${draws}: 1..${ELBO_SEEDS.length}`);
+  }
+  const seeds = ELBO_SEEDS.slice(0, draws);
+  let nelbo = 0;
+  for (const s of seeds) nelbo += (await evaluate(model, data, n, s, 250, pool)).nelbo;
+  return nelbo / seeds.length / Math.LN2 / (data.h * data.w);
+}
 
 /** Result fields of a bits-back measurement (bits per dimension = per pixel). */
 export interface BitsBackResult {
@@ -71,9 +93,7 @@ export async function measureBitsBack(
     modelKey,
   }, c.message).length;
   const bits = 47 + 16 * c.message.tail.length;
-  let nelbo = 0; // mean over ELBO_SEEDS posterior samples: less noise than one
-  for (const s of ELBO_SEEDS) nelbo += (await evaluate(model, data, n, s, 250)).nelbo;
-  const elboBitsPerDim = nelbo / ELBO_SEEDS.length / Math.LN2 / d;
+  const elboBitsPerDim = await meanElboBitsPerDim(model, data, n);
   const netBitsPerDim = (bits - c.initialBits) / (n * d);
   return {
     images: n,

@@ -16,6 +16,7 @@
  */
 import type { Paper, PublishedFile } from "../../tasks/core/experiment.ts";
 import published from "./published.json" with { type: "json" };
+import { experiment as bitsBack } from "./experiments/bits_back.ts";
 import { experiment as conceptualCompression } from "./experiments/conceptual_compression.ts";
 import { experiment as elboMnist } from "./experiments/elbo_mnist.ts";
 import { experiment as elboOmniglot } from "./experiments/elbo_omniglot.ts";
@@ -31,7 +32,7 @@ export const paper: Paper = {
   id: "draw",
   title: "Towards Conceptual Compression (convolutional DRAW)",
   arxiv: "arXiv:1604.08772",
-  experiments: [elboMnist, elboOmniglot, conceptualCompression, rateDistortion],
+  experiments: [elboMnist, elboOmniglot, conceptualCompression, rateDistortion, bitsBack],
   published: published as PublishedFile,
 };
 export {
