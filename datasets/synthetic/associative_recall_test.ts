@@ -31,3 +31,13 @@ Deno.test("associativeRecallEpisode() answers with the item after the queried on
     assert.deepEqual(got, want);
   }
 });
+
+Deno.test("associativeRecallEpisode() makes one 100,000-step sequence at batch 1 in linear size with one scored item", () => {
+  const n = 49_998, o = { batch: 1, bits: 6, itemSteps: 1, minItems: n, maxItems: n };
+  const ep = associativeRecallEpisode(new Rng(3), o);
+  // n items of 1 + 1 steps, the query (2), the answer (2), then the generator's S trailing steps
+  assert.equal(ep.T, n * 2 + 2 * 2 + 1);
+  assert.equal(ep.input.length, ep.T * 8);
+  assert.equal(ep.mask.reduce((s, v) => s + v, 0), 1);
+  assert.equal(ep.mask[ep.T - 2], 1);
+});

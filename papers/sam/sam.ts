@@ -206,7 +206,7 @@ export class SamModel implements SequenceModel {
     const access = tf.customGrad(
       ((iface: tf.Tensor, _wPrev: tf.Tensor) => {
         const iv = (iface.dataSync() as Float32Array).slice();
-        const sel = this.#writeAndSelect(B, iv, wPrevJs, prevIdx);
+        const sel = this.writeAndSelect(B, iv, wPrevJs, prevIdx);
         const P = B * Hh, q = new Float32Array(P * W), beta = new Float32Array(P);
         for (let b = 0; b < B; b++) {
           q.set(iv.subarray(b * I, b * I + Hh * W), b * Hh * W);
@@ -339,7 +339,7 @@ export class SamModel implements SequenceModel {
         return { ...s, iface: tf.fused.matMul({ a: s.h, b: p.Wi as tf.Tensor2D, bias: p.bi }) };
       });
       const iv = iface.dataSync() as Float32Array;
-      const { lru, writeRows, journal, readIdx, words } = this.#writeAndSelect(
+      const { lru, writeRows, journal, readIdx, words } = this.writeAndSelect(
         B,
         iv,
         wPrev,
@@ -405,9 +405,10 @@ export class SamModel implements SequenceModel {
 
   /**
    * The step's sparse write (in place, journalled) from the raw interface `iv` [B, I], then the
-   * top-K read candidates per head and their words (after the write) [B, HK, W].
+   * top-K read candidates per head and their words (after the write) [B, HK, W]. Public for the
+   * forward-only evaluation (`long_eval.ts`), which drops the journal and resets the memory itself.
    */
-  #writeAndSelect(B: number, iv: Float32Array, wPrev: Float32Array, prevIdx: Int32Array): {
+  writeAndSelect(B: number, iv: Float32Array, wPrev: Float32Array, prevIdx: Int32Array): {
     lru: Int32Array;
     writeRows: Int32Array[];
     journal: Float32Array[];
