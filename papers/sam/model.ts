@@ -18,7 +18,7 @@ export interface PassResult {
   hostBytes: number;
 }
 
-/** A trainable sequence model (LSTM, NTM, DAM, SAM). */
+/** A trainable sequence model (LSTM, NTM, DAM, SAM, DNC, Sparse DNC). */
 export interface SequenceModel {
   readonly name: string;
   readonly params: Params;
@@ -28,5 +28,5 @@ export interface SequenceModel {
   dispose(): void;
 }
 
-/** Model names of Figure 1 and 2. */
-export type ModelName = "lstm" | "ntm" | "dam" | "sam_linear" | "sam_ann";
+/** Model names of Figures 1, 2 and 7. */
+export type ModelName = "lstm" | "ntm" | "dam" | "sam_linear" | "sam_ann" | "dnc" | "sdnc";

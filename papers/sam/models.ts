@@ -1,11 +1,12 @@
 /**
- * One factory for the five models of Figures 1 and 2, with the paper's shared sizes.
+ * One factory for the models of Figures 1, 2 and 7, with the paper's shared sizes.
  * @module
  */
 import type { Rng } from "../../tasks/core/rng.ts";
 import { type AnnOptions, DEFAULT_ANN } from "./ann_index.ts";
 import { DenseModel, type DenseSpec } from "./dense.ts";
 import { DenseJsModel } from "./dense_js.ts";
+import { DncModel, SdncModel } from "./dnc_model.ts";
 import type { ModelName, SequenceModel } from "./model.ts";
 import { SamModel } from "./sam.ts";
 
@@ -39,10 +40,20 @@ export interface ModelSizes {
    * step, for training).
    */
   denseImpl?: "autodiff" | "js";
+  /** Sparse DNC: link entries per row and precedence non-zeros K_L (paper 8, the default). */
+  KL?: number;
 }
 
 /** All model names, in the paper's legend order. */
-export const MODEL_NAMES: readonly ModelName[] = ["lstm", "ntm", "dam", "sam_linear", "sam_ann"];
+export const MODEL_NAMES: readonly ModelName[] = [
+  "lstm",
+  "ntm",
+  "dam",
+  "sam_linear",
+  "sam_ann",
+  "dnc",
+  "sdnc",
+];
 
 /** Build a model by name with seeded parameters. */
 export async function createModel(
@@ -70,6 +81,20 @@ export async function createModel(
       s.batch,
       rng,
     );
+  }
+  if (name === "dnc" || name === "sdnc") {
+    const spec = {
+      input: s.input,
+      output: s.output,
+      hidden: s.hidden,
+      N: s.N,
+      W: s.W,
+      heads: s.heads,
+      K: s.K,
+      KL: s.KL ?? 8,
+      delta: 0.005,
+    };
+    return name === "dnc" ? new DncModel(spec, rng) : new SdncModel(spec, s.batch, rng);
   }
   const spec: DenseSpec = {
     kind: name,
