@@ -97,3 +97,37 @@ export function maskedBce(logits: tf.Tensor, target: tf.Tensor, mask: tf.Tensor)
   const B = logits.shape[0]!;
   return tf.div(tf.sum(tf.mul(tf.sum(l, 1), mask)), B) as tf.Scalar;
 }
+
+/** How the Y outputs are scored: independent sigmoid bits (default) or one softmax over Y classes. */
+export type OutputLoss = "bits" | "classes";
+
+/**
+ * Masked softmax cross-entropy in nats over the Y classes at scored steps, divided by B.
+ * logits, target [B, Y] (one-hot); mask [B].
+ */
+export function maskedSoftmaxCe(
+  logits: tf.Tensor,
+  target: tf.Tensor,
+  mask: tf.Tensor,
+): tf.Scalar {
+  const l = tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(logits, 1)), 1));
+  const B = logits.shape[0]!;
+  return tf.div(tf.sum(tf.mul(l, mask)), B) as tf.Scalar;
+}
+
+/** The step loss of an output kind: {@link maskedBce} for bits, {@link maskedSoftmaxCe} for classes. */
+export function maskedLoss(
+  logits: tf.Tensor,
+  target: tf.Tensor,
+  mask: tf.Tensor,
+  kind: OutputLoss = "bits",
+): tf.Scalar {
+  return kind === "classes"
+    ? maskedSoftmaxCe(logits, target, mask)
+    : maskedBce(logits, target, mask);
+}
+
+/** Output probabilities [B, Y]: sigmoid per bit, or softmax over the classes. */
+export function outputProbs(logits: tf.Tensor, kind: OutputLoss = "bits"): tf.Tensor {
+  return kind === "classes" ? tf.softmax(logits, 1) : tf.sigmoid(logits);
+}

@@ -10,7 +10,14 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Episode } from "../../datasets/synthetic/mod.ts";
 import type { Rng } from "../../tasks/core/rng.ts";
-import { initParams, lstmStep, maskedBce, paramList, type Params } from "./controller.ts";
+import {
+  initParams,
+  lstmStep,
+  maskedLoss,
+  outputProbs,
+  paramList,
+  type Params,
+} from "./controller.ts";
 import type { PassResult, SequenceModel } from "./model.ts";
 import { cosineDense } from "./similarity.ts";
 
@@ -136,11 +143,11 @@ export class DenseModel implements SequenceModel {
           b: Wo as tf.Tensor2D,
           bias: bo,
         });
-        probsT.push(tf.keep(tf.sigmoid(logits)));
+        probsT.push(tf.keep(outputProbs(logits, ep.loss)));
         const tgt = tf.tensor2d(ep.target.subarray(t * B * Y, (t + 1) * B * Y), [B, Y]);
         loss = tf.add(
           loss,
-          maskedBce(logits, tgt, tf.tensor1d(ep.mask.subarray(t * B, (t + 1) * B))),
+          maskedLoss(logits, tgt, tf.tensor1d(ep.mask.subarray(t * B, (t + 1) * B)), ep.loss),
         );
       }
       // The LSTM has no interface layer: tie it to the loss with weight 0 (zero gradient).

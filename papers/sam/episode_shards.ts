@@ -28,7 +28,7 @@ export function splitEpisode(ep: Episode, n: number): Episode[] {
       target.set(ep.target.subarray((t * B + b0) * Y, (t * B + b0 + Bs) * Y), t * Bs * Y);
       mask.set(ep.mask.subarray(t * B + b0, t * B + b0 + Bs), t * Bs);
     }
-    shards.push({ input, target, mask, T: Ts, B: Bs, X, Y });
+    shards.push({ input, target, mask, T: Ts, B: Bs, X, Y, ...(ep.loss ? { loss: ep.loss } : {}) });
     b0 += Bs;
   }
   return shards;

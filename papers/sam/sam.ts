@@ -17,7 +17,14 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Episode } from "../../datasets/synthetic/mod.ts";
 import type { Rng } from "../../tasks/core/rng.ts";
-import { initParams, lstmStep, maskedBce, paramList, type Params } from "./controller.ts";
+import {
+  initParams,
+  lstmStep,
+  maskedLoss,
+  outputProbs,
+  paramList,
+  type Params,
+} from "./controller.ts";
 import { AnnIndex, type AnnOptions, DEFAULT_ANN } from "./ann_index.ts";
 import { loadHnsw } from "./_hnsw.ts";
 import { LruRing } from "./lru_ring.ts";
@@ -264,10 +271,10 @@ export class SamModel implements SequenceModel {
           b: Wo as tf.Tensor2D,
           bias: bo,
         });
-        probsT.push(tf.keep(tf.sigmoid(logits)));
+        probsT.push(tf.keep(outputProbs(logits, ep.loss)));
         const tgt = tf.tensor2d(ep.target.subarray(t * B * Y, (t + 1) * B * Y), [B, Y]);
         const msk = tf.tensor1d(ep.mask.subarray(t * B, (t + 1) * B));
-        loss = tf.add(loss, maskedBce(logits, tgt, msk));
+        loss = tf.add(loss, maskedLoss(logits, tgt, msk, ep.loss));
       }
       return loss as tf.Scalar;
     };
@@ -354,7 +361,12 @@ export class SamModel implements SequenceModel {
           b: p.Wo as tf.Tensor2D,
           bias: p.bo,
         });
-        return { r2, w: rd.w, pr: tf.sigmoid(logits), l: maskedBce(logits, tgt, msk) };
+        return {
+          r2,
+          w: rd.w,
+          pr: outputProbs(logits, ep.loss),
+          l: maskedLoss(logits, tgt, msk, ep.loss),
+        };
       });
       const wR = out.w.dataSync() as Float32Array;
       probs.set(out.pr.dataSync() as Float32Array, t * B * Y);
@@ -508,6 +520,7 @@ export class SamModel implements SequenceModel {
         x: tf.tensor2d(ep.input.subarray(t * B * X, (t + 1) * B * X), [B, X]),
         target: tf.tensor2d(ep.target.subarray(t * B * Y, (t + 1) * B * Y), [B, Y]),
         mask: tf.tensor1d(ep.mask.subarray(t * B, (t + 1) * B)),
+        loss: ep.loss,
         pPrev: tf.tensor3d(vis.pPrev, [B, HK, vis.V]),
         lruOh: tf.tensor2d(vis.lruOh, [B, vis.V]),
         rSel: tf.tensor3d(vis.rSel, [B, HK, vis.V]),

@@ -5,7 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { lstmStep, maskedBce } from "./controller.ts";
+import { lstmStep, maskedLoss, type OutputLoss } from "./controller.ts";
 import { fusedContentRead } from "./fused_read.ts";
 import type { SparseMemory } from "./sparse_memory.ts";
 
@@ -16,6 +16,8 @@ export interface StepConsts {
   /** target [B, Y], mask [B]. */
   target: tf.Tensor;
   mask: tf.Tensor;
+  /** How the outputs are scored (default bits). */
+  loss?: OutputLoss;
   /** pPrev [B, HK, V]: previous step's read slot j → visible slot. */
   pPrev: tf.Tensor;
   /** lruOh [B, V]: the LRU word. */
@@ -94,7 +96,7 @@ export function samStepGraph(
     r,
     w: tf.reshape(rd.w, [B, Hh * K]),
     mNew,
-    loss: maskedBce(logits, k.target, k.mask),
+    loss: maskedLoss(logits, k.target, k.mask, k.loss),
   };
 }
 
