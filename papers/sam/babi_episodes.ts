@@ -2,7 +2,8 @@
  * bAbI questions as episodes for the sequence models (Rae et al. 2016 §4.4, Supp. G): one-hot
  * word input and output over one vocabulary of all 20 tasks, the story's words fed one per step,
  * then the question's words, then one answer step per answer word (input: the answer marker),
- * whose target is that answer word. Only the answer steps are scored.
+ * whose target is that answer word. Only the answer steps are scored, with a softmax over the
+ * vocabulary (the episode's `loss: "classes"`).
  *
  * Each question is its own sequence: the statements of its story before it (optionally only the
  * most recent `maxSentences`, as MemN2N's 50-sentence limit), then the question. A question is
@@ -112,7 +113,7 @@ export function babiEpisode(codec: BabiCodec, items: readonly BabiItem[], B: num
     throw new RangeError(`babiEpisode() needs 1…${B} questions, got ${items.length}`);
   }
   const T = maxSteps(items);
-  const ep = emptyEpisode(T, B, codec.X, codec.Y);
+  const ep: Episode = { ...emptyEpisode(T, B, codec.X, codec.Y), loss: "classes" };
   items.forEach((it, b) => {
     const first = it.input.length - it.answer.length;
     it.input.forEach((id, t) => (ep.input[(t * B + b) * codec.X + id] = 1));

@@ -10,7 +10,14 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Episode } from "../../datasets/synthetic/mod.ts";
 import type { Rng } from "../../tasks/core/rng.ts";
-import { initParams, lstmStep, maskedBce, paramList, type Params } from "./controller.ts";
+import {
+  initParams,
+  lstmStep,
+  maskedLoss,
+  outputProbs,
+  paramList,
+  type Params,
+} from "./controller.ts";
 import { dncIfaceSize, dncInitialState, type DncState, dncStep, parseDncInterface } from "./dnc.ts";
 import type { PassResult, SequenceModel } from "./model.ts";
 import { SdncAccess, sdncIfaceSize, type StepSelection } from "./sdnc.ts";
@@ -124,10 +131,10 @@ export class DncModel implements SequenceModel {
           b: Wo as tf.Tensor2D,
           bias: bo,
         });
-        probsT.push(tf.keep(tf.sigmoid(logits)));
+        probsT.push(tf.keep(outputProbs(logits, ep.loss)));
         const tgt = tf.tensor2d(ep.target.subarray(t * B * Y, (t + 1) * B * Y), [B, Y]);
         const msk = tf.tensor1d(ep.mask.subarray(t * B, (t + 1) * B));
-        loss = tf.add(loss, maskedBce(logits, tgt, msk));
+        loss = tf.add(loss, maskedLoss(logits, tgt, msk, ep.loss));
       }
       return loss as tf.Scalar;
     };
@@ -201,10 +208,10 @@ export class SdncModel implements SequenceModel {
           b: Wo as tf.Tensor2D,
           bias: bo,
         });
-        probsT.push(tf.keep(tf.sigmoid(logits)));
+        probsT.push(tf.keep(outputProbs(logits, ep.loss)));
         const tgt = tf.tensor2d(ep.target.subarray(t * B * Y, (t + 1) * B * Y), [B, Y]);
         const msk = tf.tensor1d(ep.mask.subarray(t * B, (t + 1) * B));
-        loss = tf.add(loss, maskedBce(logits, tgt, msk));
+        loss = tf.add(loss, maskedLoss(logits, tgt, msk, ep.loss));
       }
       // The records are all there before the reverse sweep starts rolling steps back.
       hostBytes = acc.recordBytes();
