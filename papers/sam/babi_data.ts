@@ -38,6 +38,8 @@ export interface BabiData {
   test: BabiItem[];
   /** Questions per task in each split (task order of the options). */
   counts: { task: number; train: number; valid: number; test: number }[];
+  /** Mean steps of the training questions fed with their whole story (what maxSentences = 0 costs). */
+  wholeStorySteps: number;
   /** The loader's notes (e.g. task 3's 1k training file), which the result must carry. */
   notes: string[];
 }
@@ -55,7 +57,16 @@ export async function babiData(o: BabiDataOptions): Promise<BabiData> {
   }
   const { tasks, vocab, notes } = await load;
   const codec = babiCodec(vocab);
-  const out: BabiData = { codec, train: [], valid: [], test: [], counts: [], notes };
+  const out: BabiData = {
+    codec,
+    train: [],
+    valid: [],
+    test: [],
+    counts: [],
+    wholeStorySteps: 0,
+    notes,
+  };
+  let words = 0, questions = 0;
   const head = <T>(xs: T[], n: number) => (n > 0 ? xs.slice(0, n) : xs);
   for (const k of o.tasks) {
     const t = tasks.find((x) => x.task === k);
@@ -67,8 +78,14 @@ export async function babiData(o: BabiDataOptions): Promise<BabiData> {
     out.train.push(...split.train);
     out.valid.push(...valid);
     out.test.push(...test);
+    for (const e of t.train) {
+      words += e.context.reduce((n, c) => n + c.length, 0) + e.question.length +
+        2 * e.answer.length;
+      questions += 1;
+    }
     out.counts.push({ task: k, train: split.train.length, valid: valid.length, test: test.length });
   }
+  out.wholeStorySteps = questions > 0 ? words / questions : 0;
   return out;
 }
 

@@ -119,16 +119,18 @@ const paper: BabiConfig = {
 const defaults: BabiConfig = {
   ...paper,
   set: "en",
-  steps: 150,
+  models: ["lstm", "dam", "sam_linear", "dnc", "sdnc"],
+  steps: 40,
   batch: 16,
   learningRate: 3e-3,
   hidden: 32,
   N: 32,
   W: 16,
   heads: 2,
-  maxSentences: 6,
-  validPerTask: 20,
-  testPerTask: 40,
+  KL: 4,
+  maxSentences: 4,
+  validPerTask: 10,
+  testPerTask: 20,
 };
 const smoke: BabiConfig = {
   ...defaults,
@@ -167,6 +169,8 @@ interface BabiCell {
   msPerStep: number;
   /** Mean steps (words) per training minibatch's sequences. */
   meanSequenceSteps: number;
+  /** Mean steps of a training question fed with its whole story (the paper profile's). */
+  wholeStorySteps: number;
   evalSeconds: number;
   notes: string[];
 }
@@ -257,6 +261,7 @@ async function runCell(config: BabiConfig, ctx: CellContext<BabiParams>): Promis
       steps: config.steps,
       msPerStep,
       meanSequenceSteps: seqSteps / config.steps,
+      wholeStorySteps: data.wholeStorySteps,
       evalSeconds: (performance.now() - t1) / 1e3,
       notes: [
         ...data.notes,
@@ -346,10 +351,10 @@ function summarize(config: BabiConfig, records: CellRecord<BabiCell>[]) {
     });
   }
   metrics.rows = rows;
+  metrics.tasksRun = cells[0]?.tasks.length ?? 0;
   const first = cells[0];
   const seqSteps = cells.reduce((s, c) => s + c.meanSequenceSteps, 0) / Math.max(1, cells.length);
   const msPerStep = cells.reduce((s, c) => s + c.msPerStep, 0) / Math.max(1, cells.length);
-  const paperSteps = experiment.profiles.paper.steps;
   return {
     metrics,
     figures,
@@ -378,9 +383,32 @@ function summarize(config: BabiConfig, records: CellRecord<BabiCell>[]) {
         msPerStep.toFixed(0)
       } ms per minibatch (mean over models, this machine).`,
       `SAM here uses the exact linear index (sam_linear); the paper does not say which index its bAbI runs used.`,
-      `Compute of the paper profile: ${paperSteps} minibatches of ${experiment.profiles.paper.batch} whole-story questions (en-10k stories average ≈ 60 words, up to ≈ 1100) per run × 15 runs × 6 models; at this machine's per-step cost it is days per run on one core, so it is for a bigger machine, sharded by run with --shard.`,
+      paperCompute(config, cells),
     ],
   };
+}
+
+/**
+ * The paper profile's compute, estimated from this run: its minibatch count times this run's
+ * measured cost per word step of a minibatch, scaled to whole stories; a lower bound, since the
+ * paper profile's controller and memory are larger than the default's.
+ */
+function paperCompute(config: BabiConfig, cells: BabiCell[]): string {
+  const p = experiment.profiles.paper, seeds = experiment.seeds.paper.length;
+  if (cells.length === 0) return "";
+  const msPerWordStep = cells.reduce((s, c) => s + c.msPerStep / c.meanSequenceSteps, 0) /
+    cells.length;
+  const whole = cells[0]!.wholeStorySteps;
+  const hours = (p.steps * whole * msPerWordStep) / 3.6e6;
+  return `Compute of the paper profile: ${p.steps} minibatches of ${p.batch} questions per run, fed with whole stories (${
+    whole.toFixed(0)
+  } steps per question on average in this run's ${config.set} training split), × ${seeds} runs × ${p.models.length} models. At the ${
+    msPerWordStep.toFixed(1)
+  } ms per minibatch step measured here (mean over models, the default's smaller sizes and batch ${config.batch}), one run needs ≥ ${
+    hours.toFixed(0)
+  } h of one core, all ${seeds * p.models.length} runs ≥ ${
+    (hours * seeds * p.models.length).toFixed(0)
+  } core-hours: a bigger machine, sharded by run with --shard i/n.`;
 }
 
 /** Tables 1–2: bAbI. */
