@@ -120,7 +120,7 @@ const defaults: BabiConfig = {
   ...paper,
   set: "en",
   models: ["lstm", "dam", "sam_linear", "dnc", "sdnc"],
-  steps: 40,
+  steps: 30,
   batch: 16,
   learningRate: 3e-3,
   hidden: 32,

@@ -3,6 +3,10 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { experiment } from "./babi.ts";
 import { runSmoke } from "./_smoke.ts";
+import { babiData } from "../babi_data.ts";
+import { babiEpisode } from "../babi_episodes.ts";
+import { createModel } from "../models.ts";
+import { Rng } from "../../../tasks/core/rng.ts";
 
 await tf.setBackend("wasm");
 await tf.ready();
@@ -33,4 +37,51 @@ Deno.test("babi inspect() rejects a run of another model or a different step cou
   assert.equal(experiment.inspect!(cfg, cell, ok).problem, null);
   assert.match(experiment.inspect!(cfg, cell, { ...ok, model: "x" }).problem!, /holds x/);
   assert.match(experiment.inspect!(cfg, cell, { ...ok, steps: 1 }).problem!, /trained 1 steps/);
+});
+
+Deno.test("every bAbI model scores the answer words with a softmax over the vocabulary", async () => {
+  const cfg = experiment.profiles.smoke;
+  const data = await babiData({
+    set: "en",
+    task3TenK: "use-1k",
+    tasks: [1],
+    validFraction: 0.1,
+    maxSentences: 1,
+    validPerTask: 1,
+    testPerTask: 2,
+  });
+  const ep = babiEpisode(data.codec, data.test, 2);
+  assert.equal(ep.loss, "classes");
+  for (const name of ["lstm", "ntm", "dam", "sam_linear", "dnc", "sdnc"] as const) {
+    const m = await createModel(name, {
+      input: data.codec.X,
+      output: data.codec.Y,
+      hidden: cfg.hidden,
+      N: cfg.N,
+      W: cfg.W,
+      heads: cfg.heads,
+      K: cfg.K,
+      KL: cfg.KL,
+      batch: 2,
+      maxSteps: ep.T,
+      samBackward: "tape",
+      denseImpl: "js",
+    }, new Rng(1));
+    const res = m.run(ep, false);
+    m.dispose();
+    for (let r = 0; r < ep.T * ep.B; r++) {
+      const row = res.probs.subarray(r * ep.Y, (r + 1) * ep.Y);
+      const sum = row.reduce((s, v) => s + v, 0);
+      assert.ok(Math.abs(sum - 1) < 1e-4, `${name}: step/slot ${r} sums to ${sum}`);
+    }
+    // Loss: −ln p(answer) summed over the scored steps, averaged over the batch.
+    let nats = 0;
+    for (let r = 0; r < ep.T * ep.B; r++) {
+      if (ep.mask[r] !== 1) continue;
+      for (let y = 0; y < ep.Y; y++) {
+        if (ep.target[r * ep.Y + y] === 1) nats -= Math.log(res.probs[r * ep.Y + y]!);
+      }
+    }
+    assert.ok(Math.abs(res.loss - nats / ep.B) < 1e-3 * Math.max(1, nats), `${name} loss`);
+  }
 });
