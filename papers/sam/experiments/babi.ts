@@ -321,7 +321,7 @@ function summarize(config: BabiConfig, records: CellRecord<BabiCell>[]) {
         lo: Math.min(...all),
         hi: Math.max(...all),
         series: `${model}, ours (best of ${runs.length} by validation; band: range over runs)`,
-        dashed: "no",
+        source: "ours",
       });
       const pub = publishedValue(`errorTask${t.task}_${model}`);
       if (pub !== null) {
@@ -331,7 +331,7 @@ function summarize(config: BabiConfig, records: CellRecord<BabiCell>[]) {
           lo: pub,
           hi: pub,
           series: `${model}, published (Table 1)`,
-          dashed: "yes",
+          source: "published (Table 1)",
         });
       }
     }
@@ -346,7 +346,7 @@ function summarize(config: BabiConfig, records: CellRecord<BabiCell>[]) {
         y: { field: "error", title: "test error (%)" },
         color: "series",
         band: { lo: "lo", hi: "hi" },
-        dashField: "dashed",
+        dashField: "source",
       },
     });
   }
