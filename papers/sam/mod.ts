@@ -17,6 +17,7 @@ import { experiment as learning } from "./experiments/figure2_learning.ts";
 import { experiment as omniglot } from "./experiments/figure4_omniglot.ts";
 import { experiment as sdnc } from "./experiments/figure7_sdnc.ts";
 import { experiment as generalisation } from "./experiments/figure8_generalisation.ts";
+import { experiment as babi } from "./experiments/babi.ts";
 
 export { SamModel, type SamSpec } from "./sam.ts";
 export { DenseModel, type DenseSpec } from "./dense.ts";
@@ -32,6 +33,6 @@ export const paper: Paper = {
   id: "sam",
   title: "Scaling Memory-Augmented Neural Networks with Sparse Reads and Writes",
   arxiv: "arXiv:1610.09027",
-  experiments: [speed, memory, learning, omniglot, sdnc, generalisation],
+  experiments: [speed, memory, learning, omniglot, sdnc, generalisation, babi],
   published: published as PublishedFile,
 };
