@@ -14,6 +14,7 @@ import published from "./published.json" with { type: "json" };
 import { experiment as speed } from "./experiments/figure1a_speed.ts";
 import { experiment as memory } from "./experiments/figure1b_memory.ts";
 import { experiment as learning } from "./experiments/figure2_learning.ts";
+import { experiment as curriculum } from "./experiments/figure3_curriculum.ts";
 
 export { SamModel, type SamSpec } from "./sam.ts";
 export { DenseModel, type DenseSpec } from "./dense.ts";
@@ -29,6 +30,6 @@ export const paper: Paper = {
   id: "sam",
   title: "Scaling Memory-Augmented Neural Networks with Sparse Reads and Writes",
   arxiv: "arXiv:1610.09027",
-  experiments: [speed, memory, learning],
+  experiments: [speed, memory, learning, curriculum],
   published: published as PublishedFile,
 };
