@@ -8,6 +8,7 @@
  * six-bit vectors (so level 1 is the smallest recall, 2 items; T = 4(ℓ + 1) + 11).
  * @module
  */
+import process from "node:process";
 import * as tf from "@tensorflow/tfjs";
 import type { Rng } from "../../tasks/core/rng.ts";
 import {
@@ -68,7 +69,7 @@ export interface CurriculumTrainOptions {
   curriculum: CurriculumOptions;
   /**
    * Training budget (ms) on `clock`; the minibatch running when it ends is finished. "thread-cpu"
-   * counts only this thread's CPU time (`/proc/thread-self/stat`), so replicas that share cores
+   * counts only this thread's CPU time (`threadCpuMs`), so replicas that share cores
    * with other jobs get the same compute; "wall" counts elapsed time (the paper's measure, fair
    * only on an otherwise idle machine).
    */
@@ -90,7 +91,7 @@ export interface CurriculumRun {
   episodes: number;
   /** Wall ms spent training (model construction excluded). */
   trainMs: number;
-  /** This thread's CPU ms spent training (NaN where /proc/thread-self is missing). */
+  /** This thread's CPU ms spent training (NaN where the runtime cannot tell). */
   cpuMs: number;
   /** True when the wall cap, not the budget, ended the run. */
   wallCapped: boolean;
@@ -114,7 +115,7 @@ export function trainCurriculum(
   const t0 = performance.now(), c0 = threadCpuMs();
   const spent = o.clock === "wall" ? () => performance.now() - t0 : () => threadCpuMs() - c0;
   if (o.clock === "thread-cpu" && Number.isNaN(c0)) {
-    throw new Error("curriculum: clock thread-cpu needs /proc/thread-self/stat (Linux)");
+    throw new Error("curriculum: clock thread-cpu needs process.threadCpuUsage (node:process)");
   }
   let i = 0, wallCapped = false;
   try {
@@ -154,15 +155,14 @@ export function trainCurriculum(
 }
 
 /**
- * CPU time (user + system, ms) of the calling thread from `/proc/thread-self/stat` (clock ticks
- * of 1/100 s), or NaN where it cannot be read.
+ * CPU time (user + system, ms) of the calling thread — `process.threadCpuUsage()` of
+ * `node:process` (getrusage(RUSAGE_THREAD); no permission needed, unlike reading /proc, which Deno
+ * allows only with --allow-all) — or NaN where the runtime lacks it.
  */
 export function threadCpuMs(): number {
-  try {
-    const stat = Deno.readTextFileSync("/proc/thread-self/stat");
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(f[11]) + Number(f[12])) * 10;
-  } catch {
-    return NaN;
-  }
+  const f = (process as { threadCpuUsage?: () => { user: number; system: number } })
+    .threadCpuUsage;
+  if (typeof f !== "function") return NaN;
+  const u = f.call(process);
+  return (u.user + u.system) / 1000;
 }

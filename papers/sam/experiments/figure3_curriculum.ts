@@ -370,7 +370,7 @@ function summarize(config: CurriculumConfig, records: CellRecord<CurriculumCell>
     notes: [
       `Budget: ${config.budgetSeconds} s of ${config.clock} time per replica (${
         config.clock === "thread-cpu"
-          ? "the replica worker thread's own user + system CPU time, /proc/thread-self/stat, so replicas sharing cores with other jobs still get equal compute; the paper compares equal wall-clock time"
+          ? "the replica worker thread's own user + system CPU time, process.threadCpuUsage(), so replicas sharing cores with other jobs still get equal compute; the paper compares equal wall-clock time"
           : "wall-clock, the paper's measure"
       }), ${config.concurrency} replicas at once in Web Workers (one wasm thread each); wall cap ${config.wallCapSeconds} s (0: none): ${capped} of ${replicasRun} replicas stopped at the cap before their budget was spent.`,
       `Curriculum: h starts at ${config.startLevel} and doubles (to at most ${config.maxLevel}) when the mean cost of the last ${config.window} minibatches at the current h is below ${config.threshold} bit per sequence; levels drawn from U(1, h) per minibatch (the paper writes U(0, h) and gives neither threshold nor window). Copy: level = sequence length; associative recall: level + 1 items of 3 six-bit vectors.`,
