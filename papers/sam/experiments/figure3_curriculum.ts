@@ -117,11 +117,11 @@ const paper: CurriculumConfig = {
 };
 const defaults: CurriculumConfig = {
   ...paper,
-  budgetSeconds: 15,
+  budgetSeconds: 10,
   wallCapSeconds: 60,
   learningRate: 3e-3,
   sparseN: 4096,
-  window: 50,
+  window: 25,
   maxLevel: 256,
 };
 const smoke: CurriculumConfig = {
