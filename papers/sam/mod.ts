@@ -18,6 +18,7 @@ import { experiment as omniglot } from "./experiments/figure4_omniglot.ts";
 import { experiment as sdnc } from "./experiments/figure7_sdnc.ts";
 import { experiment as generalisation } from "./experiments/figure8_generalisation.ts";
 import { experiment as babi } from "./experiments/babi.ts";
+import { experiment as curriculum } from "./experiments/figure3_curriculum.ts";
 
 export { SamModel, type SamSpec } from "./sam.ts";
 export { DenseModel, type DenseSpec } from "./dense.ts";
@@ -33,6 +34,6 @@ export const paper: Paper = {
   id: "sam",
   title: "Scaling Memory-Augmented Neural Networks with Sparse Reads and Writes",
   arxiv: "arXiv:1610.09027",
-  experiments: [speed, memory, learning, omniglot, sdnc, generalisation, babi],
+  experiments: [speed, memory, learning, curriculum, omniglot, sdnc, generalisation, babi],
   published: published as PublishedFile,
 };
