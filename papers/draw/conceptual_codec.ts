@@ -15,9 +15,13 @@
  * coordinates the masses do not depend on μp, σp, so float differences between encoder and
  * decoder can move a latent slightly but never break the bitstream.
  *
- * **File** (little-endian): a {@link HEADER_BYTES}-byte header — magic `CDRW`, version u8,
+ * A file may send only some latent channels of each iteration (the `sent` mask, one flag per
+ * iteration and channel); an unsent unit is not coded and takes its prior mean (bin 0).
+ *
+ * **File** (little-endian): a header of {@link headerBytes} bytes — magic `CDRW`, version u8,
  * variant u8 (0 prior mean, 1 prior sample), T u8, k u8, H u8, W u8, latent h, w, channels u8,
- * Δ·256 u16, images u32, sample seed u32 — then the payload: empty when k = 0, else the ANS head
+ * Δ·256 u16, images u32, sample seed u32 (23 bytes), then the sent mask, bit `t·C + c`,
+ * ⌈T·C/8⌉ bytes — then the payload: empty when k = 0, else the ANS head
  * (6 bytes) and the tail's 16-bit words, bottom first. The stack starts at the smallest state
  * 2^31 with an empty tail, so a decoder that pops every symbol must end there: anything else is
  * a corrupt or truncated file. Symbols are popped image by image, iteration by iteration, unit
@@ -37,8 +41,13 @@ import { conv2dSame } from "./conv_ops.ts";
 
 /** Format version written and read. */
 export const FORMAT_VERSION = 1;
-/** Bytes of the header (everything that is not ANS payload). */
+/** Bytes of the header's fixed part. */
 export const HEADER_BYTES = 23;
+
+/** Bytes of a whole header (fixed part and sent mask) for T iterations of C channels. */
+export function headerBytes(iterations: number, channels: number): number {
+  return HEADER_BYTES + Math.ceil((iterations * channels) / 8);
+}
 /** Frequency precision (bits) of the coded bins. */
 export const FREQ_BITS = 16;
 /** Images per model batch. */
@@ -61,6 +70,13 @@ export interface ConceptualHeader {
   step: number;
   images: number;
   seed: number;
+  /** Per iteration t and channel c, at `t·C + c`: 1 when that channel's latents are sent. */
+  sent: Uint8Array;
+}
+
+/** A mask that sends every channel of every iteration. */
+export function sendAll(model: ConvDraw): Uint8Array {
+  return new Uint8Array(model.cfg.iterations * model.cfg.zChannels).fill(1);
 }
 
 /** One line naming what is wrong with a file. */
@@ -212,8 +228,14 @@ function chunks(n: number): [number, number][] {
  * bins do not depend on k). Returns `[n · T · U]` indices, image-major.
  * @param images pixels k/255, `[n·H·W]`
  */
-export function quantiseLatents(model: ConvDraw, images: Float32Array, n: number, step: number) {
-  const { height: H, width: W, iterations: T } = model.cfg;
+export function quantiseLatents(
+  model: ConvDraw,
+  images: Float32Array,
+  n: number,
+  step: number,
+  sent: Uint8Array = sendAll(model),
+) {
+  const { height: H, width: W, iterations: T, zChannels: C } = model.cfg;
   const U = model.latentUnits(), { m } = binTable(step);
   if (images.length !== n * H * W) throw new RangeError(`${images.length} pixels for ${n} images`);
   const idx = new Int16Array(n * T * U);
@@ -226,7 +248,7 @@ export function quantiseLatents(model: ConvDraw, images: Float32Array, n: number
         const p = st.prior();
         const z = new Float32Array(muQ.length);
         for (let j = 0; j < muQ.length; j++) {
-          const i = binOf((muQ[j]! - p.mu[j]!) / p.sig[j]!, step, m);
+          const i = sent[t * C + (j % C)] ? binOf((muQ[j]! - p.mu[j]!) / p.sig[j]!, step, m) : 0;
           const img = a + Math.floor(j / U);
           idx[(img * T + t) * U + (j % U)] = i;
           z[j] = p.mu[j]! + p.sig[j]! * i * step;
@@ -284,6 +306,12 @@ export function firstIterations(idx: Int16Array, n: number, T: number, U: number
   return out;
 }
 
+/** Per unit of the first k iterations (`[k·U]`): whether it is coded (its channel is sent). */
+function codedMask(model: ConvDraw, sent: Uint8Array, k: number): boolean[] {
+  const U = model.latentUnits(), C = model.cfg.zChannels;
+  return Array.from({ length: k * U }, (_, j) => sent[Math.floor(j / U) * C + (j % U) % C] === 1);
+}
+
 /** Write a file: header, then the bins `[n·k·U]` pushed on a stack starting at 2^31. */
 export function encodeFile(
   model: ConvDraw,
@@ -293,10 +321,18 @@ export function encodeFile(
   const U = model.latentUnits();
   if (bins.length !== h.images * h.k * U) throw new RangeError(`${bins.length} bins, not n·k·U`);
   const { m, cum } = binTable(h.step);
+  const coded = codedMask(model, h.sent, h.k);
+  if (h.sent.length !== model.cfg.iterations * model.cfg.zChannels) {
+    throw new RangeError(`sent mask of ${h.sent.length}, not T·C`);
+  }
   let payload = new Uint8Array(0);
-  if (h.k > 0) {
+  if (coded.some((c) => c) && h.images > 0) {
     const ans = new Ans({ head: L, tail: new Uint16Array(0) });
     for (let j = bins.length - 1; j >= 0; j--) {
+      if (!coded[j % coded.length]) {
+        if (bins[j] !== 0) throw new RangeError(`bin ${j} of an unsent channel is not 0`);
+        continue;
+      }
       const s = bins[j]! + m;
       ans.push(cum[s]!, cum[s + 1]! - cum[s]!, FREQ_BITS);
     }
@@ -307,7 +343,8 @@ export function encodeFile(
     dv.setUint16(4, Math.floor(msg.head / 2 ** 32), true);
     msg.tail.forEach((w, i) => dv.setUint16(6 + 2 * i, w, true));
   }
-  const file = new Uint8Array(HEADER_BYTES + payload.length);
+  const hb = headerBytes(model.cfg.iterations, model.cfg.zChannels);
+  const file = new Uint8Array(hb + payload.length);
   const dv = new DataView(file.buffer);
   file.set(MAGIC, 0);
   const cfg = model.cfg;
@@ -327,7 +364,10 @@ export function encodeFile(
   dv.setUint16(13, Math.round(h.step * 256), true);
   dv.setUint32(15, h.images, true);
   dv.setUint32(19, h.seed, true);
-  file.set(payload, HEADER_BYTES);
+  h.sent.forEach((f, i) => {
+    if (f) file[HEADER_BYTES + (i >> 3)] = file[HEADER_BYTES + (i >> 3)]! | (1 << (i & 7));
+  });
+  file.set(payload, hb);
   return file;
 }
 
@@ -359,6 +399,14 @@ export function readHeader(model: ConvDraw, file: Uint8Array): ConceptualHeader 
   if (step === 0 || step > 8) {
     throw new ConceptualFileError(`quantisation step ${step} outside (0, 8]`);
   }
+  const hb = headerBytes(T!, cz!);
+  if (file.length < hb) {
+    throw new ConceptualFileError(`${file.length} bytes, shorter than the ${hb}-byte header`);
+  }
+  const sent = Uint8Array.from(
+    { length: T! * cz! },
+    (_, i) => (file[HEADER_BYTES + (i >> 3)]! >> (i & 7)) & 1,
+  );
   return {
     version: version!,
     variant: variant === 0 ? "mean" : "sample",
@@ -370,6 +418,7 @@ export function readHeader(model: ConvDraw, file: Uint8Array): ConceptualHeader 
     step,
     images: dv.getUint32(15, true),
     seed: dv.getUint32(19, true),
+    sent,
   };
 }
 
@@ -380,9 +429,10 @@ export function decodeBins(
 ): { header: ConceptualHeader; bins: Int16Array } {
   const header = readHeader(model, file);
   const total = header.images * header.k * model.latentUnits();
-  const payload = file.subarray(HEADER_BYTES);
+  const payload = file.subarray(headerBytes(header.iterations, header.latent[2]));
   const bins = new Int16Array(total);
-  if (header.k === 0 || header.images === 0) {
+  const coded = codedMask(model, header.sent, header.k);
+  if (!coded.some((c) => c) || header.images === 0) {
     if (payload.length) {
       throw new ConceptualFileError(`${payload.length} payload bytes where none belong`);
     }
@@ -407,6 +457,7 @@ export function decodeBins(
   }
   const { m, cum } = binTable(header.step);
   for (let j = 0; j < total; j++) {
+    if (!coded[j % coded.length]) continue; // an unsent channel: bin 0, the prior mean
     const cf = ans.peek(FREQ_BITS);
     let lo = 0, hi = cum.length - 2; // the bin s with cum[s] ≤ cf < cum[s + 1]
     while (lo < hi) {
@@ -436,7 +487,7 @@ export function decodeFile(
   return { header, bins, images: renderFromBins(model, bins, header) };
 }
 
-/** Payload bytes of a file (all but the header). */
-export function payloadBytes(file: Uint8Array): number {
-  return file.length - HEADER_BYTES;
+/** Payload bytes of a file (all but its header, fixed part and sent mask). */
+export function payloadBytes(model: ConvDraw, file: Uint8Array): number {
+  return file.length - headerBytes(model.cfg.iterations, model.cfg.zChannels);
 }

@@ -11,10 +11,12 @@ import {
   firstIterations,
   FREQ_BITS,
   HEADER_BYTES,
+  headerBytes,
   payloadBytes,
   quantiseLatents,
   readHeader,
   renderFromBins,
+  sendAll,
 } from "./conceptual_codec.ts";
 import { ConvDraw, type ConvDrawConfig } from "./conv_draw.ts";
 
@@ -65,7 +67,7 @@ Deno.test("decodeFile(encodeFile()) returns the same bins and the in-memory reco
   assert.ok(idx.some((i) => i !== 0), "the test model sends non-trivial bins");
   for (const variant of ["mean", "sample"] as const) {
     for (const k of [0, 1, T]) {
-      const h = { variant, k, step: 0.5, images: N, seed: 7 };
+      const h = { variant, k, step: 0.5, images: N, seed: 7, sent: sendAll(model) };
       const bins = firstIterations(idx, N, T, U, k);
       const file = encodeFile(model, bins, h);
       const a = decodeFile(model, file), b = decodeFile(model, file);
@@ -80,7 +82,7 @@ Deno.test("decodeFile(encodeFile()) returns the same bins and the in-memory reco
 
 Deno.test("the sent bins, not only the prior, decide the decoded images", () => {
   const mse = (k: number) => {
-    const h = { variant: "mean" as const, k, step: 0.25, images: N, seed: 1 };
+    const h = { variant: "mean" as const, k, step: 0.25, images: N, seed: 1, sent: sendAll(model) };
     const q = quantiseLatents(model, images, N, 0.25);
     const dec = decodeFile(model, encodeFile(model, firstIterations(q, N, T, U, k), h)).images;
     return dec.reduce((s, v, i) => s + (v - images[i]! * 255) ** 2, 0);
@@ -91,14 +93,21 @@ Deno.test("the sent bins, not only the prior, decide the decoded images", () => 
 
 Deno.test("the payload is what the file holds minus the header, and costs about −log2 of the prior masses", () => {
   const k = T, bins = firstIterations(idx, N, T, U, k);
-  const file = encodeFile(model, bins, { variant: "mean", k, step: 0.5, images: N, seed: 1 });
-  assert.equal(payloadBytes(file), file.length - HEADER_BYTES);
+  const file = encodeFile(model, bins, {
+    variant: "mean",
+    k,
+    step: 0.5,
+    images: N,
+    seed: 1,
+    sent: sendAll(model),
+  });
+  assert.equal(payloadBytes(model, file), file.length - headerBytes(T, TINY.zChannels));
   const { m, cum } = binTable(0.5);
   const ideal = Array.from(bins).reduce(
     (s, i) => s - Math.log2((cum[i + m + 1]! - cum[i + m]!) / 2 ** FREQ_BITS),
     0,
   );
-  const bits = 8 * payloadBytes(file);
+  const bits = 8 * payloadBytes(model, file);
   assert.ok(bits >= ideal && bits <= ideal + 48 + 16, `${bits} bits for ${ideal.toFixed(1)} ideal`);
   const empty = encodeFile(model, new Int16Array(0), {
     variant: "mean",
@@ -106,8 +115,9 @@ Deno.test("the payload is what the file holds minus the header, and costs about 
     step: 1,
     images: N,
     seed: 1,
+    sent: sendAll(model),
   });
-  assert.equal(empty.length, HEADER_BYTES, "k = 0: the header alone");
+  assert.equal(empty.length, HEADER_BYTES + 1, "k = 0: the header alone");
   assert.deepEqual(readHeader(model, file).latent, [model.lh, model.lw, TINY.zChannels]);
 });
 
@@ -118,6 +128,7 @@ Deno.test("a corrupt or truncated file is one clear ConceptualFileError", () => 
     step: 0.5,
     images: N,
     seed: 1,
+    sent: sendAll(model),
   });
   const bad = (f: Uint8Array, what: RegExp) =>
     assert.throws(() => decodeBins(model, f), (e: Error) => {
@@ -127,6 +138,7 @@ Deno.test("a corrupt or truncated file is one clear ConceptualFileError", () => 
       return true;
     });
   bad(file.subarray(0, 10), /shorter than the 23-byte header/);
+  bad(file.subarray(0, 23), /shorter than the 24-byte header/);
   bad(file.subarray(0, file.length - 2), /truncated|corrupt/);
   const flipped = file.slice();
   flipped[HEADER_BYTES + 8] = flipped[HEADER_BYTES + 8]! ^ 0x5a;
@@ -140,11 +152,29 @@ Deno.test("a corrupt or truncated file is one clear ConceptualFileError", () => 
 });
 
 Deno.test("at k = 0 the codec's decoder is the model's own prior-mean generation", () => {
-  const h = { variant: "mean" as const, k: 0, step: 1, images: 2, seed: 1 };
+  const h = { variant: "mean" as const, k: 0, step: 1, images: 2, seed: 1, sent: sendAll(model) };
   const ours = renderFromBins(model, new Int16Array(0), h);
   const ref = tf.tidy(() => model.decode(null, 0, "mean", 1, 2));
   const v = ref.dataSync();
   ref.dispose();
   v.forEach((p, i) => assert.ok(Math.abs(Math.round(p * 255) - ours[i]!) <= 1, `pixel ${i}`));
   assert.ok(CHUNK >= 2);
+});
+
+Deno.test("an unsent channel costs nothing and decodes as its prior mean", () => {
+  const sent = new Uint8Array(T * TINY.zChannels);
+  for (let t = 0; t < T; t++) sent[t * TINY.zChannels] = 1; // channel 0 only
+  const q = quantiseLatents(model, images, N, 0.5, sent);
+  q.forEach((b, i) => {
+    if (i % TINY.zChannels !== 0) assert.equal(b, 0, `unit ${i} of channel 1 is bin 0`);
+  });
+  const h = { variant: "mean" as const, k: T, step: 0.5, images: N, seed: 1, sent };
+  const bins = firstIterations(q, N, T, U, T);
+  const file = encodeFile(model, bins, h);
+  const all = encodeFile(model, firstIterations(idx, N, T, U, T), { ...h, sent: sendAll(model) });
+  assert.ok(file.length < all.length, `${file.length} < ${all.length} bytes`);
+  const dec = decodeFile(model, file);
+  assert.deepEqual(dec.header.sent, sent);
+  assert.deepEqual(dec.bins, bins);
+  assert.deepEqual(dec.images, renderFromBins(model, bins, h));
 });
