@@ -56,3 +56,21 @@ Deno.test("psnrTargetRows() gives each image its cheapest point that reaches the
   assert.ok(Math.abs(r20!.bpdPayload - 0.45) < 1e-12 && r20!.psnr === 23);
   assert.equal(r20!.method, "JPEG 2000 3 levels, PSNR target (-q style)");
 });
+
+Deno.test("compareAtLevels() uses conv DRAW's measured files, the ideal KL rate only when asked", () => {
+  const ideal = {
+    ...row("conv DRAW", "conv DRAW ideal KL rate (prior mean)", 0.1, 30),
+    measuredBytes: false,
+  };
+  const rows = [
+    ideal,
+    row("conv DRAW", "conv DRAW coded Δ=2σ (prior mean)", 0.1, 12),
+    row("conv DRAW", "conv DRAW coded Δ=2σ (prior mean)", 0.4, 15),
+    row("JPEG", "JPEG a", 0.1, 13),
+    row("JPEG", "JPEG a", 0.4, 20),
+  ];
+  const measured = compareAtLevels(rows, [0.1]).metrics;
+  assert.equal(measured.psnrGainOverBestJpegAt0_1, 12 - 13, "the file loses by 1 dB");
+  const fromKl = compareAtLevels(rows, [0.1], "ideal").metrics;
+  assert.equal(fromKl.psnrGainOverBestJpegAt0_1, 30 - 13);
+});
