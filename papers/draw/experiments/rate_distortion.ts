@@ -5,7 +5,11 @@
  * (OpenJPEG, 1–4 decomposition levels, `-r` ratios and a PSNR-target mode), WebP and AVIF, as bits
  * per dimension vs PSNR and SSIM. Codec rates are bytes written, counted as entropy-coded payload
  * (`codecs_payload.ts`) and as whole files; each family's curve is the envelope of all its sweeps.
- * The conv DRAW rate is the ideal KL cost (no entropy coder was run), marked `measuredBytes: false`.
+ * conv DRAW's rate is measured: one conceptual-codec file (`conceptual_codec.ts`) per k and
+ * quantisation step, holding the k sent iterations' latents of all the test images, rANS-coded with
+ * the prior and written to disk (`rate_distortion_coded.ts`, `measuredBytes: true`); the ideal KL
+ * rate Σ_{t≤k} KL_t stays beside it (`measuredBytes: false`, "ideal rate"). The comparison metrics
+ * use the measured curve.
  *
  * @module
  */
@@ -18,11 +22,13 @@ import { loadDrawData } from "../data.ts";
 import { ELBO_LIMITS, type ElboConfig, elboProfiles } from "../elbo_experiment.ts";
 import { batchTensor } from "../train.ts";
 import { withTrainedModel } from "../trained.ts";
+import { type CodedConfig, codedRows } from "./rate_distortion_coded.ts";
 import {
   compareAtLevels,
   drawRows as lossyDrawRows,
   envelopeOf,
   FAMILIES,
+  idealDrawRows,
 } from "./rate_distortion_compare.ts";
 import {
   JPEG_ENCODERS,
@@ -33,7 +39,7 @@ import {
   sweepRows,
 } from "./rate_distortion_sweeps.ts";
 
-type RdConfig = ElboConfig & SweepConfig & {
+type RdConfig = ElboConfig & SweepConfig & CodedConfig & {
   /** The paper's compression levels, bits/dim (notes §1.5, [M]). */
   levels: number[];
 };
@@ -52,7 +58,14 @@ const sweep = {
   avifQualities: range(0, 100, 5),
   avifSpeed: 6,
   levels: [0.05, 0.1, 0.15, 0.2, 0.4, 0.8],
+  codedSteps: [2], // ours: all channels; in a 100-image dev run Δ = 1.5–4 with every channel had
+  // the same PSNR as the selected channels at 1.6–1.8× their rate, so one all-channel step is kept
+  codedSampleSteps: [] as number[],
+  codedSelectedSteps: [1, 1.5, 2, 3, 4],
+  codedChannelShare: 0.1,
 };
+/** Quantisation steps allowed (units of the prior's σ). */
+const CODED_STEPS = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8];
 const profiles = {
   smoke: {
     ...base.smoke,
@@ -65,6 +78,9 @@ const profiles = {
     webpQualities: [0, 50],
     avifQualities: [10, 60],
     avifSpeed: 8,
+    codedSteps: [2, 4],
+    codedSampleSteps: [2],
+    codedSelectedSteps: [2],
   },
   default: { ...base.default, rdImages: 500, ...sweep },
   paper: { ...base.paper, rdImages: 10000, ...sweep, avifSpeed: 0 },
@@ -73,9 +89,15 @@ const profiles = {
 /** A cell: conv DRAW (one seed) or one codec's sweep. */
 type RdParams = { method: "draw" } | SweepCell;
 
-/** Output of a cell: its method's points. */
+/** Output of a cell: its method's points (conv DRAW's cell also says whether its files decoded exactly). */
 interface RdCell {
   rows: RdRow[];
+  coded?: {
+    binsExact: boolean;
+    files: number;
+    headerBytes: number;
+    selected: { sent: number[]; shares: number[][] };
+  };
 }
 
 function meanOf(xs: number[]): number {
@@ -86,7 +108,7 @@ async function drawRows(
   config: RdConfig,
   seed: number,
   ctx: CellContext<RdParams>,
-): Promise<RdRow[]> {
+): Promise<RdCell> {
   const data = await loadDrawData("fashion_mnist");
   return await withTrainedModel("fashion_mnist", config, seed, ctx.progress, async (tm) => {
     const model = tm.model;
@@ -132,7 +154,7 @@ async function drawRows(
       const bpd = meanOf(a.r);
       rows.push({
         codec: "conv DRAW",
-        method: `conv DRAW (prior ${variant})`,
+        method: `conv DRAW ideal KL rate (prior ${variant})`,
         setting: Number(k),
         bpdPayload: bpd,
         bpdTotal: bpd,
@@ -151,14 +173,19 @@ async function drawRows(
       ssim: 1,
       measuredBytes: false,
     });
-    return rows;
+    const n = config.rdImages;
+    const images = data.test.x.slice(0, n * D);
+    const coded = await codedRows(model, images, toBytes(images), data.train, config, ctx.progress);
+    const { rows: measured, ...info } = coded;
+    return { rows: [...measured, ...rows], coded: info };
   });
 }
 
 /** Legend-sized method names. */
 function shortName(method: string): string {
-  return method.replace("conv DRAW (prior mean)", "DRAW prior-mean")
-    .replace("conv DRAW (prior sample)", "DRAW prior-sample");
+  return method.replace("conv DRAW ideal KL rate (prior mean)", "DRAW ideal rate, prior mean")
+    .replace("conv DRAW ideal KL rate (prior sample)", "DRAW ideal rate, prior sample")
+    .replace("conv DRAW coded ", "DRAW file ");
 }
 
 /** Plot points: each family's envelope (payload solid, whole file dashed) and conv DRAW's curves. */
@@ -178,7 +205,7 @@ function plotPoints(rows: RdRow[], field: "psnr" | "ssim") {
       }
     }
   }
-  for (const r of lossyDrawRows(rows)) {
+  for (const r of [...lossyDrawRows(rows), ...idealDrawRows(rows)]) {
     out.push({
       bpd: r.bpdPayload,
       [field]: r[field],
@@ -186,12 +213,15 @@ function plotPoints(rows: RdRow[], field: "psnr" | "ssim") {
       bytes: "payload / KL",
     });
   }
+  for (const p of envelopeOf(lossyDrawRows(rows), field, "bpdTotal")) {
+    out.push({ bpd: p.rate, [field]: p.value, series: "conv DRAW file", bytes: "whole file" });
+  }
   return out.filter((p) => (p.bpd as number) > 0 && (p.bpd as number) <= 4); // log axis
 }
 
 export const experiment: Experiment<RdConfig, RdParams, RdCell> = {
   id: "rate_distortion",
-  version: 3, // 3: libjpeg-turbo + MozJPEG configs at every quality, J2K levels and PSNR targets, WebP, AVIF, envelopes
+  version: 4, // 4: conv DRAW rate from conceptual-codec files on disk (KL rate kept as ideal); 3: libjpeg-turbo + MozJPEG configs at every quality, J2K levels and PSNR targets, WebP, AVIF, envelopes
   title: "Rate–distortion: conv DRAW vs JPEG, JPEG 2000, WebP and AVIF on 8-bit Fashion-MNIST",
   reproduces: "Lossy compression figure (conv DRAW vs JPEG / JPEG 2000 at 0.05–0.8 bits/dim)",
   profiles,
@@ -207,6 +237,10 @@ export const experiment: Experiment<RdConfig, RdParams, RdCell> = {
     avifQualities: { nonEmpty: true, distinct: true, min: 0, max: 100, integer: true },
     avifSpeed: { min: 0, max: 10, integer: true },
     levels: { nonEmpty: true, distinct: true, min: 0.001, max: 8 },
+    codedSteps: { nonEmpty: true, distinct: true, oneOf: CODED_STEPS },
+    codedSampleSteps: { distinct: true, oneOf: CODED_STEPS },
+    codedSelectedSteps: { distinct: true, oneOf: CODED_STEPS },
+    codedChannelShare: { min: 0, max: 1 },
   },
   seeds: { smoke: [1], default: [1], paper: [1] },
   cells: (c, seeds): CellSpec<RdParams>[] => [
@@ -228,14 +262,14 @@ export const experiment: Experiment<RdConfig, RdParams, RdCell> = {
   ],
   async run(config, ctx) {
     const p = ctx.cell.params;
-    const rows = p.method === "draw"
-      ? await drawRows(config, ctx.cell.seed ?? 1, ctx)
-      : await sweepRows(p, config, ctx.progress);
-    return { rows };
+    if (p.method === "draw") return await drawRows(config, ctx.cell.seed ?? 1, ctx);
+    return { rows: await sweepRows(p, config, ctx.progress) };
   },
   summarize(config, cells) {
     const rows = cells.flatMap((c) => c.output.rows);
     const cmp = compareAtLevels(rows, config.levels);
+    const ideal = compareAtLevels(rows, config.levels, "ideal");
+    const coded = cells.map((c) => c.output.coded).filter((c) => c !== undefined);
     const figs = [];
     for (
       const [field, title] of [["psnr", "PSNR (dB)"], [
@@ -254,16 +288,22 @@ export const experiment: Experiment<RdConfig, RdParams, RdCell> = {
       figs.push({
         name: `rate_distortion_${field}`,
         caption:
-          `${title} vs bits/dim: each codec family's best setting at each rate (envelope of all its sweeps; payload solid, whole files dashed); conv DRAW at its ideal KL rate.`,
+          `${title} vs bits/dim: each codec family's best setting at each rate (envelope of all its sweeps; payload solid, whole files dashed); conv DRAW from its conceptual-codec files per quantisation step Δ (payload solid, envelope of whole files dashed) and at its ideal KL rate.`,
         plot,
       });
     }
     const lossless = rows.find((r) => r.method.includes("lossless"));
-    // conv DRAW with all T iterations sent, against each family's envelope at that rate.
-    const drawMean = rows.filter((r) => r.method === "conv DRAW (prior mean)");
-    const full = drawMean.length
-      ? drawMean.reduce((a, b) => (b.setting > a.setting ? b : a))
-      : { bpdPayload: NaN, psnr: NaN, ssim: NaN };
+    // conv DRAW's file with all T iterations sent at the finest step, against each family's
+    // envelope at that rate; and the ideal KL rate of all T iterations.
+    const T = config.iterations;
+    const pick = (rs: RdRow[]) =>
+      rs.length
+        ? rs.reduce((a, b) => (b.bpdPayload > a.bpdPayload ? b : a))
+        : { bpdPayload: NaN, psnr: NaN, ssim: NaN, method: "" };
+    const full = pick(
+      lossyDrawRows(rows).filter((r) => r.setting === T && r.method.includes("prior mean")),
+    );
+    const idealFull = pick(idealDrawRows(rows).filter((r) => r.setting === T));
     const fullCmp = compareAtLevels(rows, [full.bpdPayload]);
     const fullKey = Object.keys(fullCmp.unreachable)[0] ?? "";
     return {
@@ -276,10 +316,25 @@ export const experiment: Experiment<RdConfig, RdParams, RdCell> = {
         unreachable: cmp.unreachable,
         reach: cmp.reach,
         envelopes: cmp.envelopes,
+        idealRate: {
+          comparison: ideal.table,
+          reach: ideal.reach.Draw ?? null,
+          ...Object.fromEntries(
+            Object.entries(ideal.metrics).filter(([k]) => k.startsWith("psnrGain")),
+          ),
+        },
+        drawFilesDecodedExactly: coded.length > 0 && coded.every((c) => c.binsExact),
+        drawFiles: coded.reduce((a, c) => a + c.files, 0),
+        drawFileHeaderBytes: coded[0]?.headerBytes ?? null,
+        drawCodedSteps: config.codedSteps,
+        drawSelectedChannels: coded[0]?.selected ?? null,
         drawLosslessBitsPerDim: lossless?.bpdPayload ?? null,
         drawFullRateBitsPerDim: full.bpdPayload,
         drawFullRatePsnr: full.psnr,
         drawFullRateSsim: full.ssim,
+        drawFullRateMethod: full.method,
+        drawIdealFullRateBitsPerDim: idealFull.bpdPayload,
+        drawIdealFullRatePsnr: idealFull.psnr,
         psnrGainOverBestJpegAtDrawFullRateDb: fullCmp.metrics[`psnrGainOverBestJpegAt${fullKey}`] ??
           null,
         ssimGainOverBestJpegAtDrawFullRate: fullCmp.metrics[`ssimGainOverBestJpegAt${fullKey}`] ??
@@ -292,7 +347,16 @@ export const experiment: Experiment<RdConfig, RdParams, RdCell> = {
         "Rates in bits per dimension (784 dims per image). Codec payload = entropy-coded bytes only (JPEG: every scan, markers excluded; J2K: tile-part bodies; WebP: VP8 partitions; AVIF: frame/tile OBU payloads); whole-file rates are `bpdTotal` in `rows`.",
         "Each family's curve is the upper envelope of all its sweeps (best setting at each payload rate); between envelope points values are interpolated linearly in log-rate. `psnrGainOverBest<Family>At<level>` (level 0.05 → 0_05) is conv DRAW's envelope minus the family's at that rate; null where either cannot reach it, and `unreachable[level]` names who and their rate span.",
         "JPEG: libjpeg-turbo 3.2 (TurboJPEG API; its baseline uses the standard Huffman tables, the wrapper has no optimise switch; progressive is optimised) and MozJPEG (optimised Huffman + trellis; ImageMagick or Annex K tables); arithmetic coding is not compiled into the MozJPEG build. JPEG 2000: OpenJPEG rate mode (-r), whose rate control keeps at least 30 bytes of tile data; the PSNR-target rows pick per image the cheapest -r point that reaches the target (the npm build has no -q / tcp_distoratio mode).",
-        "conv DRAW rate = Σ_{t≤k} KL_t (ideal relative-entropy cost, measuredBytes: false; no entropy coder run). Sent latents are posterior samples; later ones prior mean or prior sample.",
+        `conv DRAW measured (measuredBytes: true): one conceptual-codec file (conceptual_codec.ts) per setting and k = 0..T holds the first k iterations' latents of all ${config.rdImages} images: each unit's posterior mean, computed with the decoder fed the quantised earlier latents, is quantised to the grid μp + iΔσp and rANS-coded with its bin's prior mass (16-bit frequencies); the file is written to disk, read back and decoded, and PSNR/SSIM are measured on the decoded images. Settings: every channel at Δ ∈ {${
+          config.codedSteps.join(", ")
+        }}; only the selected channels (those with ≥ ${config.codedChannelShare} of their iteration's KL on the last 500 training images, \`drawSelectedChannels\`; the others take the prior mean) at Δ ∈ {${
+          config.codedSelectedSteps.join(", ")
+        }}; prior-sample completion at Δ ∈ {${
+          config.codedSampleSteps.join(", ") || "none"
+        }}. bpdPayload = (file − ${
+          coded[0]?.headerBytes ?? "?"
+        }-byte header) bytes, bpdTotal = whole file, per dimension. drawFilesDecodedExactly: every file gave back exactly the coded bins.`,
+        "conv DRAW ideal rate (measuredBytes: false, `idealRate`): Σ_{t≤k} KL_t with posterior samples sent (the relative-entropy cost no coder here achieves); later latents prior mean or prior sample. Context only: the comparison metrics use the files.",
         "Distortion on 8-bit images: PSNR = 10 log10(255²/MSE) averaged over images; SSIM from ssim.js {ssim: 'original'}.",
       ],
     };

@@ -35,18 +35,34 @@ export function envelopeOf(rows: readonly RdRow[], field: Field, rate: Rate = "b
   );
 }
 
-/** The lossy conv DRAW rows (both prior variants, at least one iteration sent). */
+/** conv DRAW's measured lossy rows: conceptual-codec files, every step and prior variant. */
 export function drawRows(rows: readonly RdRow[]): RdRow[] {
-  return rows.filter((r) => r.codec === "conv DRAW" && !r.method.includes("lossless"));
+  return rows.filter((r) =>
+    r.codec === "conv DRAW" && r.measuredBytes && !r.method.includes("lossless")
+  );
+}
+
+/** conv DRAW's lossy rows at the ideal (KL) rate, no file written. */
+export function idealDrawRows(rows: readonly RdRow[]): RdRow[] {
+  return rows.filter((r) =>
+    r.codec === "conv DRAW" && !r.measuredBytes && !r.method.includes("lossless")
+  );
 }
 
 function round(x: number, digits = 4): number {
   return Number(x.toPrecision(digits));
 }
 
-/** Metrics of the comparison (see the module doc). */
-export function compareAtLevels(rows: readonly RdRow[], levels: readonly number[]) {
-  const draw = drawRows(rows);
+/**
+ * Metrics of the comparison (see the module doc), with conv DRAW's measured curve (files'
+ * bytes) or, for context, its ideal KL rate.
+ */
+export function compareAtLevels(
+  rows: readonly RdRow[],
+  levels: readonly number[],
+  drawRate: "measured" | "ideal" = "measured",
+) {
+  const draw = drawRate === "measured" ? drawRows(rows) : idealDrawRows(rows);
   const families = [{ codec: "conv DRAW", stem: "Draw" }, ...FAMILIES] as const;
   const env = Object.fromEntries(
     families.map(({ codec }) => {
@@ -67,7 +83,9 @@ export function compareAtLevels(rows: readonly RdRow[], levels: readonly number[
   const unreachable: Record<string, Record<string, string[]>> = {};
   const cant = (codec: string) => {
     const s = spans[codec];
-    return s ? `${codec} (payload rates ${s.lo}–${s.hi} bits/dim)` : `${codec} (no points)`;
+    return s
+      ? `${codec} (payload rates ${s.lo}–${s.hi} bits/dim over the settings swept)`
+      : `${codec} (no points)`;
   };
   const table = levels.map((level) => {
     const key = levelKey(level);

@@ -10,7 +10,7 @@ const row = (codec: RdRow["codec"], method: string, bpd: number, psnr: number): 
   bpdTotal: bpd + 1,
   psnr,
   ssim: psnr / 100,
-  measuredBytes: codec !== "conv DRAW",
+  measuredBytes: true,
 });
 
 Deno.test("compareAtLevels() compares conv DRAW with each family's best setting where both reach", () => {
@@ -34,9 +34,13 @@ Deno.test("compareAtLevels() compares conv DRAW with each family's best setting 
   assert.ok(Math.abs(metrics.psnrGainOverBestJpegAt0_2! - (18 - 16.5)) < 1e-9);
   assert.equal(metrics.psnrGainOverBestJ2kAt0_2, null);
   assert.equal(metrics.psnrGainOverBestJpegAt0_4, null, "conv DRAW stops at 0.2");
-  assert.deepEqual(unreachable["0_05"]!.Jpeg, ["JPEG (payload rates 0.1–0.4 bits/dim)"]);
+  assert.deepEqual(unreachable["0_05"]!.Jpeg, [
+    "JPEG (payload rates 0.1–0.4 bits/dim over the settings swept)",
+  ]);
   assert.deepEqual(unreachable["0_1"]!.Jpeg, []);
-  assert.deepEqual(unreachable["0_4"]!.Jpeg, ["conv DRAW (payload rates 0.05–0.2 bits/dim)"]);
+  assert.deepEqual(unreachable["0_4"]!.Jpeg, [
+    "conv DRAW (payload rates 0.05–0.2 bits/dim over the settings swept)",
+  ]);
   assert.equal(metrics.psnrGainOverBestWebpAt0_1, null, "no WebP rows");
   assert.deepEqual(reach.J2k, { lo: 0.3, hi: 0.6 });
 });
@@ -51,4 +55,22 @@ Deno.test("psnrTargetRows() gives each image its cheapest point that reaches the
   assert.equal(rest.length, 0, "no row for a target that an image never reaches");
   assert.ok(Math.abs(r20!.bpdPayload - 0.45) < 1e-12 && r20!.psnr === 23);
   assert.equal(r20!.method, "JPEG 2000 3 levels, PSNR target (-q style)");
+});
+
+Deno.test("compareAtLevels() uses conv DRAW's measured files, the ideal KL rate only when asked", () => {
+  const ideal = {
+    ...row("conv DRAW", "conv DRAW ideal KL rate (prior mean)", 0.1, 30),
+    measuredBytes: false,
+  };
+  const rows = [
+    ideal,
+    row("conv DRAW", "conv DRAW coded Δ=2σ (prior mean)", 0.1, 12),
+    row("conv DRAW", "conv DRAW coded Δ=2σ (prior mean)", 0.4, 15),
+    row("JPEG", "JPEG a", 0.1, 13),
+    row("JPEG", "JPEG a", 0.4, 20),
+  ];
+  const measured = compareAtLevels(rows, [0.1]).metrics;
+  assert.equal(measured.psnrGainOverBestJpegAt0_1, 12 - 13, "the file loses by 1 dB");
+  const fromKl = compareAtLevels(rows, [0.1], "ideal").metrics;
+  assert.equal(fromKl.psnrGainOverBestJpegAt0_1, 30 - 13);
 });
