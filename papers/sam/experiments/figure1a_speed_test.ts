@@ -26,12 +26,16 @@ Deno.test("figure1a_speed smoke profile times every model at every N and measure
   const rows = all.filter((r) => !r.model.endsWith("_js"));
   assert.equal(rows.length, cfg.models.length * cfg.log2N.length);
   for (const r of all) assert.ok(r.msPerStep > 0 && Number.isFinite(r.msPerStep));
-  // The NTM and DAM through dense_js.ts, at every N of jsLog2N, with their own ratio cell.
+  // The NTM and DAM through dense_js.ts at every N of jsLog2N: their own cells below the largest,
+  // the ratio_js cell's rounds at it.
   const js = all.filter((r) => r.model.endsWith("_js")).map((r) => `${r.model}@${r.N}`);
   assert.deepEqual(
-    js,
-    ["ntm_js", "dam_js"].flatMap((m) => cfg.jsLog2N.map((k) => `${m}@${2 ** k}`)),
+    js.sort(),
+    ["ntm_js", "dam_js"].flatMap((m) => cfg.jsLog2N.map((k) => `${m}@${2 ** k}`)).sort(),
   );
+  const planned = experiment.cells(cfg, [1]).map((c) => c.id);
+  assert.ok(planned.includes(`ntm_js/N=2^${Math.min(...cfg.jsLog2N)}`));
+  assert.ok(!planned.includes(`ntm_js/N=2^${Math.max(...cfg.jsLog2N)}`), "the ratio_js cell's N");
   assert.equal(s.metrics.maxDenseJsN, 2 ** Math.max(...cfg.jsLog2N));
   for (
     const m of [

@@ -83,7 +83,7 @@ const paper: MemoryConfig = {
   ratioLog2N: 16,
   jsLog2N: [12, 13, 14, 16, 18],
 };
-const defaults: MemoryConfig = { ...paper, jsLog2N: [12, 13, 14, 16] };
+const defaults: MemoryConfig = { ...paper, jsLog2N: [12, 14, 16] };
 const smoke: MemoryConfig = { ...paper, log2N: [4, 9], steps: 10, hidden: 16, jsLog2N: [9] };
 
 /** A cell: one model of `config.models` at memory size N, or `ntm_js` / `dam_js`. */
@@ -190,6 +190,7 @@ function summarize(config: MemoryConfig, records: CellRecord<MemoryCell>[]) {
     samInitBytesAtRatioN: cells.find((c) => c.model === "sam_ann" && c.N === Nr)?.initBytes ?? null,
     maxDenseJsN,
     ntmJsBytesAtRatioN: ntmJsAtNr,
+    ntmJsHostBytesAtRatioN: ran.find((c) => c.model === "ntm_js" && c.N === Nr)?.hostBytes ?? null,
     damJsBytesAtRatioN: at("dam_js", Nr),
     memoryRatioNtmJsOverSamAtRatioN: ntmJsAtNr !== null && samAtNr ? ntmJsAtNr / samAtNr : null,
     ntmJsBytesAtMaxDenseJsN: maxDenseJsN ? at("ntm_js", maxDenseJsN) : null,
