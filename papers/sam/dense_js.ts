@@ -5,9 +5,10 @@
  * is one `tf.customGrad` node computed in JS (`dense_access.ts`) whose gradient runs when the
  * tape's reverse sweep reaches it, carrying dL/dM (dense, N × W per batch element) from step to
  * step. Same parameters, same maths and, from the same seed, the same values as dense.ts (checked
- * by dense_js_test.ts); ~120 kernels per step instead of ~370–440. Memory kept per step: one copy
- * of the N × W memory per batch element, as the autodiff tape keeps it (O(N·T), the dense models'
- * nature).
+ * by dense_js_test.ts); ~120 kernels per step instead of ~370–440. Memory kept per step and batch
+ * element: one copy of the N × W memory (float32) and the addressing of the step (weights, cosines
+ * and word norms, float64: (2H + 5)·8 B per word for the NTM, (2H + 3)·8 for DAM), O(N·T) as
+ * the dense models' nature; `hostBytes` counts it all (see {@link HostBytes}).
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
@@ -92,6 +93,12 @@ export class DenseJsModel implements SequenceModel {
     let wPrev: Float64Array[] = Array.from({ length: B }, () => new Float64Array(P));
     const U = Array.from({ length: B }, () => new Float32Array(N));
     const carry: Float64Array[] = Array.from({ length: B }, () => new Float64Array(NW));
+    // Host bytes held for the backward pass: every array the step records keep (each counted
+    // once: a step's M0 is the previous step's M1, its wPrev the previous step's weights), the
+    // pass's own state (initial memories, weights, usage, the dL/dM carry) and the largest set of
+    // arrays one element's backward allocates while all of them are alive.
+    const held = new HostBytes();
+    held.add(...M, ...wPrev, ...U, ...carry);
     const access = tf.customGrad(
       ((iface: tf.Tensor, _w: tf.Tensor) => {
         const iv = (iface.dataSync() as Float32Array).slice();
@@ -162,11 +169,16 @@ export class DenseJsModel implements SequenceModel {
             for (let h = 0; h < Hh; h++) for (let i = 0; i < N; i++) u[i]! += rd.w[h * N + i]! / Hh;
           }
           recs.push(rec), nextM.push(M1), nextW.push(w);
+          held.add(M1, wW, rec.beta, rd.w, rd.cos, rd.kn, rd.mn, rec.wBar, rec.e);
+          if (rec.wc) held.add(rec.wc.w, rec.wc.cos, rec.wc.kn, rec.wc.mn);
         }
         M = nextM, wPrev = nextW;
+        held.add(iv);
         const gradFunc = (dy: tf.Tensor) => {
           const d = dy.dataSync() as Float32Array;
           const diface = new Float32Array(B * I), dwPrev = new Float32Array(B * P);
+          // dwR, dM0 (and for the NTM dwW, dwc) are the large per-element temporaries.
+          held.transient((B * (I + P) + B * O) * 4 + (Hh * N + NW + (ntm ? 2 * N : 0)) * 8);
           for (let b = 0; b < B; b++) {
             const rec = recs[b]!, o = b * I, dM1 = carry[b]!, { M0, M1, wW, read: rd } = rec;
             // Read: r_h = Σ_i w_{h,i} M1_i (plus, for DAM, the read weights' own cotangent).
@@ -318,6 +330,35 @@ export class DenseJsModel implements SequenceModel {
     const probs = new Float32Array(ep.T * B * Y);
     probsT.forEach((p, t) => probs.set(p.dataSync() as Float32Array, t * B * Y));
     tf.dispose(probsT);
-    return { loss, probs, grads, hostBytes: ep.T * B * NW * 4 };
+    return { loss, probs, grads, hostBytes: backward ? held.peak() : 0 };
+  }
+}
+
+/**
+ * A tally of host arrays: `add` counts each distinct array's byte length once, `transient`
+ * notes a temporary allocation that lives beside them, `peak` is their sum with the largest
+ * temporary.
+ */
+export class HostBytes {
+  #seen = new Set<ArrayBufferView>();
+  #bytes = 0;
+  #transient = 0;
+
+  /** Count these arrays (nulls and arrays counted before are skipped). */
+  add(...arrays: (ArrayBufferView | null)[]): void {
+    for (const a of arrays) {
+      if (a === null || this.#seen.has(a)) continue;
+      this.#seen.add(a), this.#bytes += a.byteLength;
+    }
+  }
+
+  /** Note a temporary of `bytes` alive beside every counted array. */
+  transient(bytes: number): void {
+    this.#transient = Math.max(this.#transient, bytes);
+  }
+
+  /** Counted arrays plus the largest temporary. */
+  peak(): number {
+    return this.#bytes + this.#transient;
   }
 }

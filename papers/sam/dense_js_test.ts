@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../../tasks/core/rng.ts";
 import { copyEpisode } from "../../datasets/synthetic/mod.ts";
 import { installEngine } from "../../tasks/engine/mod.ts";
-import { DenseModel, type DenseSpec } from "./dense.ts";
+import { denseIfaceSize, DenseModel, type DenseSpec } from "./dense.ts";
 import { DenseJsModel } from "./dense_js.ts";
 
 await tf.setBackend("cpu");
@@ -41,5 +41,38 @@ for (const kind of ["ntm", "dam"] as const) {
     }
     tf.dispose([...a.grads!, ...b.grads!]);
     ref.dispose(), js.dispose();
+  });
+}
+
+for (const kind of ["ntm", "dam"] as const) {
+  Deno.test(`the ${kind}'s host bytes count its memory copies, addressing and dL/dM carry`, () => {
+    const spec: DenseSpec = {
+      kind,
+      input: 5,
+      output: 4,
+      hidden: 10,
+      N: 12,
+      W: 6,
+      heads: 2,
+      lambda: 0.99,
+    };
+    const { N, W, heads: H } = spec, ntm = kind === "ntm";
+    const js = new DenseJsModel(spec, new Rng(3));
+    const ep = copyEpisode(new Rng(5), { batch: 3, bits: 4, minLength: 2, maxLength: 4 });
+    const { B, T } = ep, I = denseIfaceSize(spec), P = ntm ? N : H * N, O = H * W + P;
+    const res = js.run(ep, true);
+    // Per step and element: the written memory (f32) and the addressing (f64): read weights and
+    // cosines [H, N], word norms [N], key norms [H], write weights [N], key strengths [H]; NTM:
+    // the write key's weights, cosines, word norms [N] each, its key norm, erase [W]; DAM: the
+    // mean read weights [N]. Plus the interface values of the step (f32).
+    const perStep = N * W * 4 + (2 * H * N + N + H + N + H) * 8 +
+      (ntm ? (3 * N + 1 + W) * 8 : N * 8) + I * 4;
+    // The pass's state: initial memories (f32), weights (f64), usage (f32), dL/dM carry (f64).
+    const state = B * (N * W * 4 + P * 8 + N * 4 + N * W * 8);
+    const transient = (B * (I + P) + B * O) * 4 + (H * N + N * W + (ntm ? 2 * N : 0)) * 8;
+    assert.equal(res.hostBytes, B * T * perStep + state + transient);
+    assert.equal(js.run(ep, false).hostBytes, 0, "a forward pass keeps nothing for a backward");
+    tf.dispose(res.grads!);
+    js.dispose();
   });
 }

@@ -9,6 +9,11 @@
  * speed-ups at the largest N where the NTM runs come from one `ratio` cell that times the four
  * models in turn (ABCD ABCD …) for `ratioRounds` rounds after a warm-up round: each is the
  * median of the per-round ratios with its confidence interval.
+ *
+ * Beyond the wasm heap, the same NTM and DAM (same parameters, values and gradients) run through
+ * `dense_js.ts` — each step's memory access one JS tape node, the memory in JS typed arrays — as
+ * the models `ntm_js` / `dam_js` at `jsLog2N`, with a second interleaved cell `ratio_js` at the
+ * largest of them (the measured speed-ups `…AtMaxDenseJsN`).
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
@@ -84,6 +89,11 @@ export interface SpeedConfig extends Config {
    * runs, every model of `models` is timed once per round, in turn.
    */
   ratioRounds: number;
+  /**
+   * log2 N at which the NTM and DAM also run through dense_js.ts (the memory outside the wasm
+   * heap), as `ntm_js` / `dam_js`; the largest also gets the interleaved `ratio_js` cell.
+   */
+  jsLog2N: number[];
 }
 
 /** Valid values (N ≤ 2^22: a 2^22 × W float memory is 0.5 GB at W = 32). */
@@ -104,6 +114,7 @@ const limits: Limits<SpeedConfig> = {
   fullLog2N: { distinct: true, min: 2, max: 22, integer: true },
   fullEagerLog2N: { distinct: true, min: 2, max: 22, integer: true },
   ratioRounds: { min: 7, max: 100, integer: true },
+  jsLog2N: { distinct: true, min: 2, max: 22, integer: true },
 };
 
 const paper: SpeedConfig = {
@@ -123,6 +134,7 @@ const paper: SpeedConfig = {
   fullLog2N: [10, 12, 14, 16],
   fullEagerLog2N: [10, 12, 14],
   ratioRounds: 9,
+  jsLog2N: [15, 16, 17, 18, 19, 20],
 };
 const defaults: SpeedConfig = {
   ...paper,
@@ -132,6 +144,7 @@ const defaults: SpeedConfig = {
   eagerLog2N: [10, 16],
   fullLog2N: [10, 12, 14],
   fullEagerLog2N: [10, 12],
+  jsLog2N: [15, 16, 17],
 };
 const smoke: SpeedConfig = {
   ...defaults,
@@ -145,12 +158,15 @@ const smoke: SpeedConfig = {
   fullLog2N: [6],
   fullEagerLog2N: [6],
   ratioRounds: 7,
+  jsLog2N: [6, 8],
 };
 
 /**
  * A cell: one model of `config.models` at memory size N, one of the SAM ANN studies
- * (`sam_ann_full`, `sam_ann_full_eager`, `sam_ann_update_modes`), or the interleaved `ratio`
- * cell of every model at the largest N where the NTM runs.
+ * (`sam_ann_full`, `sam_ann_full_eager`, `sam_ann_update_modes`), the NTM or DAM through
+ * dense_js.ts (`ntm_js`, `dam_js`), or the interleaved `ratio` cell of every model at the
+ * largest N where the NTM runs (`ratio_js`: the same with `ntm_js` / `dam_js`, at the largest
+ * of `jsLog2N`).
  */
 interface SpeedParams {
   model: string;
@@ -295,21 +311,27 @@ async function runFull(config: SpeedConfig, ctx: CellContext<SpeedParams>): Prom
  * `ratioRounds` timed rounds.
  */
 async function runRatio(config: SpeedConfig, ctx: CellContext<SpeedParams>): Promise<SpeedCell> {
-  const N = ctx.cell.params.N;
+  const { N, model: cellModel } = ctx.cell.params;
+  const js = cellModel === "ratio_js";
   const contenders: Contender[] = [];
   for (const name of config.models as ModelName[]) {
-    const T = name.startsWith("sam") ? config.sparseSteps : config.denseSteps;
-    if (denseNotRun(name, N, config, T)) continue;
+    const sparse = name.startsWith("sam");
+    const T = sparse ? config.sparseSteps : config.denseSteps;
+    if (!js && denseNotRun(name, N, config, T)) continue;
     const rng = new Rng(ctx.cell.seed ?? 1);
-    const model = await benchModel(name, N, config, T, rng);
-    contenders.push({ name, model, episode: randomEpisode(rng, T, config.batch) });
+    const model = await benchModel(name, N, config, T, rng, js ? { denseImpl: "js" } : {});
+    contenders.push({
+      name: js && !sparse ? `${name}_js` : name,
+      model,
+      episode: randomEpisode(rng, T, config.batch),
+    });
   }
   const total = config.ratioRounds + 1;
   try {
     const rounds = interleavedRounds(contenders, config.ratioRounds, 1, (r) => {
-      ctx.progress.update(r + 1, total, `ratio N=${N}`);
+      ctx.progress.update(r + 1, total, `${cellModel} N=${N}`);
     });
-    return { model: "ratio", N, msPerStep: null, notRun: null, rounds };
+    return { model: cellModel, N, msPerStep: null, notRun: null, rounds };
   } finally {
     for (const c of contenders) c.model.dispose();
   }
@@ -329,16 +351,18 @@ function ratioLog2N(config: SpeedConfig): number | null {
 
 async function runCell(config: SpeedConfig, ctx: CellContext<SpeedParams>): Promise<SpeedCell> {
   const { model, N } = ctx.cell.params;
-  if (model === "ratio") return await runRatio(config, ctx);
+  if (model === "ratio" || model === "ratio_js") return await runRatio(config, ctx);
   if (model === "sam_ann_update_modes") return await runUpdateModes(config, ctx);
   if (model.startsWith("sam_ann_full")) return await runFull(config, ctx);
-  const name = model as ModelName; // the other cells' models: config.models, model names
+  // The other cells' models: config.models (model names), or ntm_js / dam_js.
+  const js = model.endsWith("_js");
+  const name = (js ? model.slice(0, -3) : model) as ModelName;
   const sparse = name.startsWith("sam");
   const T = sparse ? config.sparseSteps : config.denseSteps;
-  const notRun = denseNotRun(name, N, config, T);
+  const notRun = js ? null : denseNotRun(name, N, config, T);
   if (notRun) return { model, N, msPerStep: null, notRun } satisfies SpeedCell;
   const rng = new Rng(ctx.cell.seed ?? 1);
-  const m = await benchModel(name, N, config, T, rng);
+  const m = await benchModel(name, N, config, T, rng, js ? { denseImpl: "js" } : {});
   const ep = randomEpisode(rng, T, config.batch);
   const times: number[] = [];
   const searchMs: number[] = [];
@@ -388,6 +412,22 @@ function cellsOf(config: SpeedConfig): CellSpec<SpeedParams>[] {
   if (rk !== null) {
     cells.push({ id: `ratio/N=2^${rk}`, seed: 1, params: { model: "ratio", N: 2 ** rk } });
   }
+  // At the largest of jsLog2N the ratio_js cell's rounds give the ntm_js / dam_js rows.
+  const jk = config.jsLog2N.length ? Math.max(...config.jsLog2N) : null;
+  const ratioJs = jk !== null && config.models.includes("ntm") && config.models.includes("sam_ann");
+  for (const model of config.models.filter((m) => m === "ntm" || m === "dam")) {
+    for (const k of config.jsLog2N) {
+      if (ratioJs && k === jk) continue;
+      cells.push({
+        id: `${model}_js/N=2^${k}`,
+        seed: 1,
+        params: { model: `${model}_js`, N: 2 ** k },
+      });
+    }
+  }
+  if (ratioJs) {
+    cells.push({ id: `ratio_js/N=2^${jk}`, seed: 1, params: { model: "ratio_js", N: 2 ** jk } });
+  }
   if (config.models.includes("sam_ann")) {
     for (const k of config.fullLog2N) {
       cells.push({
@@ -423,11 +463,17 @@ const RATIOS = {
 type RatioName = keyof typeof RATIOS;
 
 /**
- * Interval metrics of the ratio cell: wall-time speed-ups (null where a model did not run, or
- * no ratio cell ran) and, in `detail`, each model's wall and CPU ms per step and the CPU-time
- * speed-ups. A ratio cell at another N than `maxDenseN` is a fault.
+ * Interval metrics of the ratio cell (`which`: `ratio`, or `ratio_js` with the dense models as
+ * `ntm_js` / `dam_js`): wall-time speed-ups (null where a model did not run, or no such cell
+ * ran) and, in `detail`, each model's wall and CPU ms per step and the CPU-time speed-ups. A
+ * ratio cell at another N than `maxDenseN` (for `ratio_js`: the largest N of the `ntm_js`
+ * rows) is a fault.
  */
-export function ratioMetrics(cells: readonly SpeedCell[], maxDenseN: number | null): {
+export function ratioMetrics(
+  cells: readonly SpeedCell[],
+  maxDenseN: number | null,
+  which: "ratio" | "ratio_js" = "ratio",
+): {
   wall: Record<RatioName, IntervalMetric | null>;
   detail: Json;
 } {
@@ -436,13 +482,17 @@ export function ratioMetrics(cells: readonly SpeedCell[], maxDenseN: number | nu
     damOverSamAnn: null,
     ntmOverSamLinear: null,
   };
-  const cell = cells.find((c) => c.model === "ratio");
+  const cell = cells.find((c) => c.model === which);
   if (!cell) return { wall, detail: null };
-  if (!cell.rounds) throw new Error(`figure1a_speed: ratio cell N=${cell.N} lacks its rounds`);
+  if (!cell.rounds) throw new Error(`figure1a_speed: ${which} cell N=${cell.N} lacks its rounds`);
+  const bound = which === "ratio" ? "maxDenseN" : "maxDenseJsN";
   if (cell.N !== maxDenseN) {
-    throw new Error(`figure1a_speed: ratio cell at N=${cell.N}, but maxDenseN is ${maxDenseN}`);
+    throw new Error(`figure1a_speed: ${which} cell at N=${cell.N}, but ${bound} is ${maxDenseN}`);
   }
-  const of = (name: string) => cell.rounds!.find((r) => r.name === name);
+  const of = (name: string) =>
+    cell.rounds!.find((r) =>
+      r.name === (which === "ratio_js" && !name.startsWith("sam") ? `${name}_js` : name)
+    );
   const cpu: Record<string, IntervalMetric> = {};
   for (
     const [k, [num, den]] of Object.entries(RATIOS) as [RatioName, readonly [string, string]][]
@@ -469,10 +519,18 @@ export function ratioMetrics(cells: readonly SpeedCell[], maxDenseN: number | nu
 function summarize(config: SpeedConfig, records: CellRecord<SpeedCell>[]) {
   const cells = records.map((r) => r.output);
   const ran = cells.flatMap((c) =>
-    c.msPerStep === null || c.model.startsWith("sam_ann_full") || c.model === "ratio"
+    c.msPerStep === null || c.model.startsWith("sam_ann_full") || c.model.startsWith("ratio")
       ? []
       : [{ ...c, msPerStep: c.msPerStep }]
   );
+  // The ntm_js / dam_js rows at the ratio_js cell's N: the median of its rounds.
+  for (const c of cells.filter((c) => c.model === "ratio_js")) {
+    for (const r of c.rounds ?? []) {
+      if (!r.name.endsWith("_js")) continue;
+      const msPerStep = medianOf(r.wallMs);
+      ran.push({ model: r.name, N: c.N, msPerStep, notRun: null, steps: r.steps });
+    }
+  }
   const full = cells.filter((c) => c.model.startsWith("sam_ann_full"));
   const rows = ran.map((c) => ({ model: c.model, N: c.N, msPerStep: c.msPerStep }));
   const at = (model: string, N: number) =>
@@ -498,6 +556,17 @@ function summarize(config: SpeedConfig, records: CellRecord<SpeedCell>[]) {
     return [{ N: c.N, steps: c.steps, eager: c.eager, deferred: c.deferred }];
   });
   const ratio = ratioMetrics(cells, maxDenseN);
+  // The NTM and DAM through dense_js.ts: measured beyond the wasm heap.
+  const ntmJsPts = ran.filter((c) => c.model === "ntm_js").map((c) => ({ N: c.N, y: c.msPerStep }));
+  const maxDenseJsN = ntmJsPts.length ? Math.max(...ntmJsPts.map((p) => p.N)) : null;
+  const ratioJs = ratioMetrics(cells, maxDenseJsN, "ratio_js");
+  const ntmJsAt1M = annMax !== null && maxDenseJsN !== N1M
+    ? extrapolateLinear(ntmJsPts, N1M)
+    : null;
+  const jsOverTape = (m: string) => {
+    const a = maxDenseN ? at(`${m}_js`, maxDenseN) : null, b = maxDenseN ? at(m, maxDenseN) : null;
+    return a !== null && b !== null ? a / b : null;
+  };
   const metrics: Record<string, Json> = {
     rows,
     notRun: cells.filter((c) => c.notRun).map((c) => ({
@@ -515,6 +584,19 @@ function summarize(config: SpeedConfig, records: CellRecord<SpeedCell>[]) {
     speedupNtmOverSamLinearAtMaxDenseN: ratio.wall.ntmOverSamLinear,
     ratioRoundsAtMaxDenseN: ratio.detail,
     ntmMsAt1MExtrapolated: ntmAtMax,
+    maxDenseJsN,
+    ntmJsMsAtMaxDenseJsN: maxDenseJsN ? at("ntm_js", maxDenseJsN) : null,
+    damJsMsAtMaxDenseJsN: maxDenseJsN ? at("dam_js", maxDenseJsN) : null,
+    speedupNtmOverSamAnnAtMaxDenseJsN: ratioJs.wall.ntmOverSamAnn,
+    speedupDamOverSamAnnAtMaxDenseJsN: ratioJs.wall.damOverSamAnn,
+    speedupNtmOverSamLinearAtMaxDenseJsN: ratioJs.wall.ntmOverSamLinear,
+    ratioRoundsAtMaxDenseJsN: ratioJs.detail,
+    ntmJsOverAutodiffMsAtMaxDenseN: jsOverTape("ntm"),
+    damJsOverAutodiffMsAtMaxDenseN: jsOverTape("dam"),
+    ntmJsMsAt1MExtrapolated: ntmJsAt1M,
+    speedupNtmJsOverSamAnnAt1MExtrapolated: ntmJsAt1M && annMax ? ntmJsAt1M / annMax : null,
+    // Both measured at the paper's N when the ratio_js cell runs there (the paper profile).
+    speedupNtmJsOverSamAnnAt1M: maxDenseJsN === N1M ? ratioJs.wall.ntmOverSamAnn : null,
     speedupNtmOverSamAnnAt1MExtrapolated: ntmAtMax && annMax ? ntmAtMax / annMax : null,
     speedupNtmOverSamLinearAt1MExtrapolated: ntmAtMax && linMax ? ntmAtMax / linMax : null,
     speedupSamLinearOverAnnAt1M: annMax && linMax ? linMax / annMax : null,
@@ -570,6 +652,12 @@ function summarize(config: SpeedConfig, records: CellRecord<SpeedCell>[]) {
       "Speed-ups at maxDenseN: one cell times every model in turn (ABCD ABCD …), a warm-up " +
       "round dropped; median of the per-round ratios of ms per step, with the order-statistic " +
       "interval of the median (ratioRoundsAtMaxDenseN has wall and CPU ms per model).",
+      "ntm_js / dam_js: the same NTM and DAM (same parameters, values and gradients) through " +
+      "dense_js.ts, each step's memory access one JS tape node with the memory in JS arrays, so " +
+      "they run beyond the wasm heap; the ratio_js cell times them with SAM in turn at the " +
+      "largest of jsLog2N (…AtMaxDenseJsN; its rounds' medians are the ntm_js / dam_js rows at " +
+      "that N). The ntm / dam rows and …AtMaxDenseN are dense.ts " +
+      "(the whole memory on the TF.js tape); …JsOverAutodiffMsAtMaxDenseN compares the two.",
     ],
   };
 }
@@ -577,7 +665,7 @@ function summarize(config: SpeedConfig, records: CellRecord<SpeedCell>[]) {
 /** Figure 1a speed benchmark. */
 export const experiment: Experiment<SpeedConfig, SpeedParams, SpeedCell> = {
   id: "figure1a_speed",
-  version: 3,
+  version: 4,
   title: "Speed: forward+backward time per step vs memory size",
   reproduces: "Figure 1a",
   profiles: { smoke, default: defaults, paper },

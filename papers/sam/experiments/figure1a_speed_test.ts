@@ -22,9 +22,30 @@ function assertInterval(v: unknown, rounds: number, what: string): IntervalMetri
 
 Deno.test("figure1a_speed smoke profile times every model at every N and measures recall@K", async () => {
   const s = await runSmoke(experiment);
-  const rows = s.metrics.rows as { model: string; N: number; msPerStep: number }[];
+  const all = s.metrics.rows as { model: string; N: number; msPerStep: number }[];
+  const rows = all.filter((r) => !r.model.endsWith("_js"));
   assert.equal(rows.length, cfg.models.length * cfg.log2N.length);
-  for (const r of rows) assert.ok(r.msPerStep > 0 && Number.isFinite(r.msPerStep));
+  for (const r of all) assert.ok(r.msPerStep > 0 && Number.isFinite(r.msPerStep));
+  // The NTM and DAM through dense_js.ts at every N of jsLog2N: their own cells below the largest,
+  // the ratio_js cell's rounds at it.
+  const js = all.filter((r) => r.model.endsWith("_js")).map((r) => `${r.model}@${r.N}`);
+  assert.deepEqual(
+    js.sort(),
+    ["ntm_js", "dam_js"].flatMap((m) => cfg.jsLog2N.map((k) => `${m}@${2 ** k}`)).sort(),
+  );
+  const planned = experiment.cells(cfg, [1]).map((c) => c.id);
+  assert.ok(planned.includes(`ntm_js/N=2^${Math.min(...cfg.jsLog2N)}`));
+  assert.ok(!planned.includes(`ntm_js/N=2^${Math.max(...cfg.jsLog2N)}`), "the ratio_js cell's N");
+  assert.equal(s.metrics.maxDenseJsN, 2 ** Math.max(...cfg.jsLog2N));
+  for (
+    const m of [
+      "speedupNtmOverSamAnnAtMaxDenseJsN",
+      "speedupDamOverSamAnnAtMaxDenseJsN",
+      "speedupNtmOverSamLinearAtMaxDenseJsN",
+    ]
+  ) assertInterval(s.metrics[m], cfg.ratioRounds, m);
+  const d = s.metrics.ratioRoundsAtMaxDenseJsN as { order: string[] };
+  assert.deepEqual(d.order, ["ntm_js", "dam_js", "sam_linear", "sam_ann"]);
   const recall = s.metrics.recallAtK as { recall: number }[];
   assert.ok(recall.length > 0 && recall.every((r) => r.recall >= 0 && r.recall <= 1));
   assert.equal(s.figures?.length, 1);
@@ -71,4 +92,17 @@ Deno.test("the ratio cell times every model in turn for ratioRounds rounds at th
   for (const m of cfg.models) assertInterval(d.wallMsPerStep?.[m], cfg.ratioRounds, `${m} ms`);
   assert.ok(d.cpuSpeedup?.ntmOverSamAnn, "CPU-time speed-up beside wall time");
   assert.throws(() => ratioMetrics([out], out.N * 2), /maxDenseN/);
+});
+
+Deno.test("a ratio_js cell at another N than the largest ntm_js row is a fault", () => {
+  const rounds = ["ntm_js", "sam_ann"].map((name) => ({
+    name,
+    steps: 1,
+    wallMs: [2, 2, 2, 2, 2, 2, 2],
+    cpuMs: [2, 2, 2, 2, 2, 2, 2],
+  }));
+  const cell = { model: "ratio_js", N: 256, msPerStep: null, notRun: null, rounds };
+  assert.equal(ratioMetrics([cell], 256, "ratio_js").wall.ntmOverSamAnn?.median, 1);
+  assert.equal(ratioMetrics([cell], 256).wall.ntmOverSamAnn, null, "the tape ratio cell is apart");
+  assert.throws(() => ratioMetrics([cell], 512, "ratio_js"), /maxDenseJsN/);
 });

@@ -6,6 +6,12 @@
  * pass (`tf.profile`, which sees every intermediate and the whole tape) + bytes SAM holds
  * outside TF.js for the backward pass (journal, saved selections; measured as the byte length
  * of those arrays) + the hnswlib graph at capacity (computed from hnswlib's layout).
+ *
+ * Beyond the wasm heap, the same NTM and DAM (same parameters, values and gradients) run through
+ * `dense_js.ts` as `ntm_js` / `dam_js` at `jsLog2N`: each step's memory access is one JS tape
+ * node and the memory lives in JS typed arrays, so bytes = the TF.js peak (the controller's
+ * tape) + every host array the model keeps for the backward pass (memory copies, addressing,
+ * dL/dM carry; `DenseJsModel`'s count).
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
@@ -45,6 +51,8 @@ export interface MemoryConfig extends Config {
   denseMaxBytes: number;
   /** N at which the paper's ratio is quoted (64K = 2^16). */
   ratioLog2N: number;
+  /** log2 N at which the NTM and DAM also run through dense_js.ts (`ntm_js`, `dam_js`). */
+  jsLog2N: number[];
 }
 
 /** Valid values (N ≤ 2^22: a 2^22 × W float memory is 0.5 GB at W = 32). */
@@ -59,6 +67,7 @@ const limits: Limits<MemoryConfig> = {
   K: { min: 1, max: 64, integer: true },
   denseMaxBytes: { min: 0, max: 64e9, integer: true },
   ratioLog2N: { min: 2, max: 22, integer: true },
+  jsLog2N: { distinct: true, min: 2, max: 22, integer: true },
 };
 
 const paper: MemoryConfig = {
@@ -72,11 +81,12 @@ const paper: MemoryConfig = {
   K: 4,
   denseMaxBytes: 3e9,
   ratioLog2N: 16,
+  jsLog2N: [12, 13, 14, 16, 18],
 };
-const defaults: MemoryConfig = { ...paper };
-const smoke: MemoryConfig = { ...paper, log2N: [4, 9], steps: 10, hidden: 16 };
+const defaults: MemoryConfig = { ...paper, jsLog2N: [12, 14, 16] };
+const smoke: MemoryConfig = { ...paper, log2N: [4, 9], steps: 10, hidden: 16, jsLog2N: [9] };
 
-/** A cell: one model of `config.models` at memory size N. */
+/** A cell: one model of `config.models` at memory size N, or `ntm_js` / `dam_js`. */
 interface MemoryParams {
   model: string;
   N: number;
@@ -91,19 +101,21 @@ interface MemoryCell {
   notRun: string | null;
   /** Peak TF.js bytes above the pre-pass level (cells that ran). */
   tfBytes?: number;
-  /** SAM's host-side journal, selections and ANN graph (cells that ran). */
+  /** SAM's host-side journal, selections and ANN graph; ntm_js / dam_js: their host arrays. */
   hostBytes?: number;
   /** Bytes of the memory's initialisation, excluded from `bytes` (cells that ran). */
   initBytes?: number;
 }
 
 async function runCell(config: MemoryConfig, ctx: CellContext<MemoryParams>): Promise<MemoryCell> {
-  const model = ctx.cell.params.model as ModelName; // config.models: a string[] of model names
+  // config.models (model names), or ntm_js / dam_js: the same model through dense_js.ts.
+  const model = ctx.cell.params.model, js = model.endsWith("_js");
+  const name = (js ? model.slice(0, -3) : model) as ModelName;
   const N = ctx.cell.params.N;
-  const notRun = denseNotRun(model, N, config, config.steps);
+  const notRun = js ? null : denseNotRun(name, N, config, config.steps);
   if (notRun) return { model, N, bytes: null, notRun } satisfies MemoryCell;
   const rng = new Rng(ctx.cell.seed ?? 1);
-  const m = await benchModel(model, N, config, config.steps, rng);
+  const m = await benchModel(name, N, config, config.steps, rng, js ? { denseImpl: "js" } : {});
   const ep = randomEpisode(rng, config.steps, config.batch);
   const before = tf.memory().numBytes;
   let hostBytes = 0;
@@ -139,6 +151,17 @@ function summarize(config: MemoryConfig, records: CellRecord<MemoryCell>[]) {
   const samAtNr = at("sam_ann", Nr) ?? at("sam_linear", Nr);
   const ntmAtNr = at("ntm", Nr) ?? (samAtNr !== null ? extrapolateLinear(ntmPts, Nr) : null);
   const sam = ran.filter((c) => c.model.startsWith("sam")).map((c) => c.bytes);
+  // The NTM and DAM through dense_js.ts, measured beyond the wasm heap.
+  const jsCells = ran.filter((c) => c.model.endsWith("_js"));
+  const maxDenseJsN = jsCells.some((c) => c.model === "ntm_js")
+    ? Math.max(...jsCells.filter((c) => c.model === "ntm_js").map((c) => c.N))
+    : null;
+  const ntmJsAtNr = at("ntm_js", Nr);
+  const samAtJsMax = maxDenseJsN ? at("sam_ann", maxDenseJsN) : null;
+  const jsOverTape = (m: string) => {
+    const a = maxDenseN ? at(`${m}_js`, maxDenseN) : null, b = maxDenseN ? at(m, maxDenseN) : null;
+    return a !== null && b !== null ? a / b : null;
+  };
   const metrics: Record<string, Json> = {
     rows,
     notRun: cells.filter((c) => c.notRun).map((c) => ({
@@ -165,6 +188,23 @@ function summarize(config: MemoryConfig, records: CellRecord<MemoryCell>[]) {
       : null,
     samBytesMaxOverMin: sam.length ? Math.max(...sam) / Math.min(...sam) : null,
     samInitBytesAtRatioN: cells.find((c) => c.model === "sam_ann" && c.N === Nr)?.initBytes ?? null,
+    maxDenseJsN,
+    ntmJsBytesAtRatioN: ntmJsAtNr,
+    ntmJsHostBytesAtRatioN: ran.find((c) => c.model === "ntm_js" && c.N === Nr)?.hostBytes ?? null,
+    damJsBytesAtRatioN: at("dam_js", Nr),
+    memoryRatioNtmJsOverSamAtRatioN: ntmJsAtNr !== null && samAtNr ? ntmJsAtNr / samAtNr : null,
+    ntmJsBytesAtMaxDenseJsN: maxDenseJsN ? at("ntm_js", maxDenseJsN) : null,
+    memoryRatioNtmJsOverSamAtMaxDenseJsN: maxDenseJsN && samAtJsMax
+      ? at("ntm_js", maxDenseJsN)! / samAtJsMax
+      : null,
+    ntmJsOverAutodiffBytesAtMaxDenseN: jsOverTape("ntm"),
+    damJsOverAutodiffBytesAtMaxDenseN: jsOverTape("dam"),
+    denseJsBytes: jsCells.map((c) => ({
+      model: c.model,
+      N: c.N,
+      tfBytes: c.tfBytes ?? null,
+      hostBytes: c.hostBytes ?? null,
+    })),
   };
   for (const r of rows) metrics[`bytes_${r.model}_N${r.N}`] = r.bytes;
   const plot: LinePlotSpec = {
@@ -184,6 +224,12 @@ function summarize(config: MemoryConfig, records: CellRecord<MemoryCell>[]) {
     notes: [
       "bytes = peak TF.js bytes above the pre-pass level (tf.profile) + SAM's host-side journal/selections + hnswlib graph (computed from its layout).",
       "Memory initialisation (N × W words, norms, ring: Θ(N)) is excluded as in the paper; initBytes records it.",
+      "ntm_js / dam_js: the same NTM and DAM through dense_js.ts (memory access as one JS tape node " +
+      "per step, the memory in JS arrays), so they run beyond the wasm heap; bytes = TF.js peak + " +
+      "every host array kept for the backward (per step one f32 memory copy and the f64 " +
+      "addressing; the f64 dL/dM carry; denseJsBytes splits them). The ntm / dam rows are " +
+      "dense.ts (the whole memory on the TF.js tape), which keeps ≈ 40 / 28 memory copies per " +
+      "step: …JsOverAutodiffBytesAtMaxDenseN compares the two.",
     ],
   };
 }
@@ -191,16 +237,24 @@ function summarize(config: MemoryConfig, records: CellRecord<MemoryCell>[]) {
 /** Figure 1b memory benchmark. */
 export const experiment: Experiment<MemoryConfig, MemoryParams, MemoryCell> = {
   id: "figure1b_memory",
-  version: 1,
+  version: 2,
   title: "Memory: bytes of a 100-step sequence vs memory size",
   reproduces: "Figure 1b",
   profiles: { smoke, default: defaults, paper },
   limits,
   seeds: { smoke: [1], default: [1], paper: [1] },
-  cells: (config) =>
-    config.models.flatMap((model) =>
+  cells: (config) => [
+    ...config.models.flatMap((model) =>
       config.log2N.map((k) => ({ id: `${model}/N=2^${k}`, seed: 1, params: { model, N: 2 ** k } }))
     ),
+    ...config.models.filter((m) => m === "ntm" || m === "dam").flatMap((m) =>
+      config.jsLog2N.map((k) => ({
+        id: `${m}_js/N=2^${k}`,
+        seed: 1,
+        params: { model: `${m}_js`, N: 2 ** k },
+      }))
+    ),
+  ],
   run: runCell,
   summarize: (config, records) => summarize(config, records),
 };
