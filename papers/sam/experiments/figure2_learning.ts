@@ -125,49 +125,6 @@ const limits: Limits<LearningConfig> = {
   stopAtThreshold: { oneOf: [true, false] },
 };
 
-/** Minibatches one run of `task` trains under `config`. */
-export function minibatchesOf(config: LearningConfig, task: string): number {
-  switch (task) {
-    case "copy":
-      return config.copyMinibatches;
-    case "associative_recall":
-      return config.recallMinibatches;
-    case "priority_sort":
-      return config.sortMinibatches;
-  }
-  throw new RangeError(`unknown task "${task}"`);
-}
-
-/** The threshold (bits per sequence) of `task` under `config`. */
-export function thresholdOf(config: LearningConfig, task: string): number {
-  switch (task) {
-    case "copy":
-      return config.copyThreshold;
-    case "associative_recall":
-      return config.recallThreshold;
-    case "priority_sort":
-      return config.sortThreshold;
-  }
-  throw new RangeError(`unknown task "${task}"`);
-}
-
-/**
- * Expected cost per sequence (bits) of a model that has learned nothing but the target bits'
- * mean (1 bit per scored target bit): copy scores 8 bits × the mean length, recall one item,
- * sort every output row.
- */
-export function chanceBitsOf(config: LearningConfig, task: string): number {
-  switch (task) {
-    case "copy":
-      return 8 * (1 + config.copyMaxLength) / 2;
-    case "associative_recall":
-      return 6 * config.recallItemSteps;
-    case "priority_sort":
-      return 8 * config.sortOutputs;
-  }
-  throw new RangeError(`unknown task "${task}"`);
-}
-
 /**
  * A cell's output must be this cell's (task, model, seed) with one curve point per `curveWindow`
  * minibatches of the task's planned minibatches; `episodes` counts minibatches the curve covers.
@@ -179,7 +136,7 @@ function inspect(
 ): CellInspection {
   const o = output as Partial<LearningCell> | null;
   const p = cell.params ?? {};
-  const planned = p.task ? minibatchesOf(config, p.task) : 0;
+  const planned = p.task ? taskOf(config, p.task).minibatches : 0;
   const done = Array.isArray(o?.curve) ? (o.curve.at(-1)?.minibatch ?? 0) : 0;
   const want = Math.floor(planned / config.curveWindow) * config.curveWindow;
   const samples = { episodes: { planned, done: o ? done : 0 } };
@@ -267,11 +224,10 @@ export function episodesToThreshold(
   threshold: number,
   window: number,
 ): number | null {
-  let sum = 0;
-  for (let i = 0; i < costs.length; i++) {
-    sum += costs[i]!;
-    if (i >= window) sum -= costs[i - window]!;
-    if (i + 1 >= window && sum / window < threshold) return i + 1;
+  const below = belowThreshold(threshold, window), seen: number[] = [];
+  for (const c of costs) {
+    seen.push(c);
+    if (below(seen)) return seen.length;
   }
   return null;
 }
@@ -290,11 +246,25 @@ export function belowThreshold(
   };
 }
 
-/** Sizes, longest episode and sampler of one Figure 2 task under `config`. */
-export function taskOf(
-  config: LearningConfig,
-  task: string,
-): { sizes: { X: number; Y: number }; maxSteps: number; next: (r: Rng) => Episode } {
+/** One Figure 2 task under a config: its sizes, sampler, budget, threshold and chance cost. */
+export interface TaskPlan {
+  sizes: { X: number; Y: number };
+  maxSteps: number;
+  next: (r: Rng) => Episode;
+  /** Minibatches one run trains. */
+  minibatches: number;
+  /** Cost per sequence (bits) a run must get below, for `episodesToThreshold`. */
+  threshold: number;
+  /**
+   * Expected cost per sequence (bits) of a model that has learned nothing but the target bits'
+   * mean (1 bit per scored target bit): copy scores 8 bits × the mean length, recall one item,
+   * sort every output row.
+   */
+  chanceBits: number;
+}
+
+/** The plan of one Figure 2 task under `config`. */
+export function taskOf(config: LearningConfig, task: string): TaskPlan {
   const B = config.batch;
   switch (task) {
     case "copy": {
@@ -303,6 +273,9 @@ export function taskOf(
         sizes: copySizes(o),
         maxSteps: 2 * o.maxLength + 1,
         next: (r: Rng) => copyEpisode(r, o),
+        minibatches: config.copyMinibatches,
+        threshold: config.copyThreshold,
+        chanceBits: 8 * (1 + o.maxLength) / 2,
       };
     }
     case "associative_recall": {
@@ -317,6 +290,9 @@ export function taskOf(
         sizes: associativeRecallSizes(o),
         maxSteps: (o.maxItems + 2) * (o.itemSteps + 1) + o.itemSteps,
         next: (r: Rng) => associativeRecallEpisode(r, o),
+        minibatches: config.recallMinibatches,
+        threshold: config.recallThreshold,
+        chanceBits: o.bits * o.itemSteps,
       };
     }
     case "priority_sort": {
@@ -325,6 +301,9 @@ export function taskOf(
         sizes: prioritySortSizes(o),
         maxSteps: o.inputs + 1 + o.outputs,
         next: (r: Rng) => prioritySortEpisode(r, o),
+        minibatches: config.sortMinibatches,
+        threshold: config.sortThreshold,
+        chanceBits: o.bits * o.outputs,
       };
     }
   }
@@ -367,7 +346,7 @@ async function runCell(
   const model = ctx.cell.params.model as ModelName; // config.models: a string[] of model names
   const seed = ctx.cell.seed!;
   const t = taskOf(config, task);
-  const minibatches = minibatchesOf(config, task);
+  const minibatches = t.minibatches;
   const sizes = {
     input: t.sizes.X,
     output: t.sizes.Y,
@@ -402,9 +381,7 @@ async function runCell(
     clipNorm: config.clipNorm,
     onEpisode: (i: number, bits: number) =>
       ctx.progress.update(i + 1, minibatches, `${task} ${model} ${bits.toFixed(2)} bits`),
-    stop: config.stopAtThreshold
-      ? belowThreshold(thresholdOf(config, task), config.curveWindow)
-      : undefined,
+    stop: config.stopAtThreshold ? belowThreshold(t.threshold, config.curveWindow) : undefined,
   };
   let costs: number[];
   try {
@@ -421,7 +398,7 @@ async function runCell(
     const bits = costs.slice(i, i + w).reduce((s, v) => s + v, 0) / w;
     curve.push({ minibatch: i + w, episode: (i + w) * B, bits });
   }
-  const reached = episodesToThreshold(costs, thresholdOf(config, task), w);
+  const reached = episodesToThreshold(costs, t.threshold, w);
   return {
     task,
     model,
@@ -470,10 +447,11 @@ function claimRatios(
     if (![...sparse, ...others].every((m) => config.models.includes(m))) continue;
     const allReached = sparse.every((m) => metrics[`${task}_${m}_reachedFraction`] === 1);
     if (!allReached) {
+      const plan = taskOf(config, task);
       notes.push(
-        `${name} not computed: a SAM run on ${task} did not reach ${
-          thresholdOf(config, task)
-        } bits within its ${minibatchesOf(config, task) * config.batch} episodes.`,
+        `${name} not computed: a SAM run on ${task} did not reach ${plan.threshold} bits within its ${
+          plan.minibatches * config.batch
+        } episodes.`,
       );
       continue;
     }
@@ -492,8 +470,9 @@ export function summarize(config: LearningConfig, records: CellRecord<LearningCe
   const notes: string[] = [];
   for (const task of config.tasks) {
     const data: Record<string, number | string>[] = [];
-    const budget = minibatchesOf(config, task) * config.batch;
-    metrics[`${task}_chanceBits`] = chanceBitsOf(config, task);
+    const plan = taskOf(config, task);
+    const budget = plan.minibatches * config.batch;
+    metrics[`${task}_chanceBits`] = plan.chanceBits;
     metrics[`${task}_episodes`] = budget;
     for (const model of config.models) {
       const runs = cells.filter((c) => c.task === task && c.model === model);
@@ -540,7 +519,7 @@ export function summarize(config: LearningConfig, records: CellRecord<LearningCe
   }
   claimRatios(config, metrics, notes);
   metrics.rows = rows;
-  const planned = config.tasks.reduce((s, t) => s + minibatchesOf(config, t), 0) *
+  const planned = config.tasks.reduce((s, t) => s + taskOf(config, t).minibatches, 0) *
     config.models.length * new Set(cells.map((c) => c.seed)).size;
   return {
     metrics,
