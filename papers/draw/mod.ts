@@ -20,6 +20,8 @@ import { experiment as bitsBack } from "./experiments/bits_back.ts";
 import { experiment as conceptualCompression } from "./experiments/conceptual_compression.ts";
 import { experiment as elboMnist } from "./experiments/elbo_mnist.ts";
 import { experiment as elboOmniglot } from "./experiments/elbo_omniglot.ts";
+import { experiment as elboTableMnist } from "./experiments/elbo_table_mnist.ts";
+import { experiment as elboTableOmniglot } from "./experiments/elbo_table_omniglot.ts";
 import { experiment as rateDistortion } from "./experiments/rate_distortion.ts";
 
 export { ConvDraw, type ConvDrawConfig, type PriorVariant } from "./conv_draw.ts";
@@ -32,7 +34,15 @@ export const paper: Paper = {
   id: "draw",
   title: "Towards Conceptual Compression (convolutional DRAW)",
   arxiv: "arXiv:1604.08772",
-  experiments: [elboMnist, elboOmniglot, conceptualCompression, rateDistortion, bitsBack],
+  experiments: [
+    elboMnist,
+    elboOmniglot,
+    conceptualCompression,
+    rateDistortion,
+    bitsBack,
+    elboTableMnist,
+    elboTableOmniglot,
+  ],
   published: published as PublishedFile,
 };
 export {
