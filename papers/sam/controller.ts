@@ -47,7 +47,12 @@ export function initParams(spec: ControllerSpec, rng: Rng): Params {
   const H = spec.hidden, inW = spec.input + spec.read + H;
   const bl = new Float32Array(4 * H);
   bl.fill(1, H, 2 * H);
-  const make = (name: ParamName, t: tf.Tensor) => tf.variable(t, true, `${id}/${name}`);
+  // the variable shares t's data (TF.js counts a reference), so t itself can go at once
+  const make = (name: ParamName, t: tf.Tensor) => {
+    const v = tf.variable(t, true, `${id}/${name}`);
+    t.dispose();
+    return v;
+  };
   return {
     Wl: make("Wl", glorot(inW, 4 * H)),
     bl: make("bl", tf.tensor1d(bl)),

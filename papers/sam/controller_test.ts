@@ -3,7 +3,15 @@ import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../../tasks/core/rng.ts";
 import { costBits, emptyEpisode, type Episode } from "../../datasets/synthetic/mod.ts";
 import { installEngine } from "../../tasks/engine/mod.ts";
-import { maskedBce, maskedLoss, maskedSoftmaxCe, outputProbs, PARAM_NAMES } from "./controller.ts";
+import {
+  disposeParams,
+  initParams,
+  maskedBce,
+  maskedLoss,
+  maskedSoftmaxCe,
+  outputProbs,
+  PARAM_NAMES,
+} from "./controller.ts";
 import { createModel, MODEL_NAMES, type ModelSizes } from "./models.ts";
 
 await tf.setBackend("cpu");
@@ -140,4 +148,12 @@ Deno.test("every model trains a class episode: softmax probs, its loss, dL/dbo =
     tf.dispose(res.grads!);
     model.dispose();
   }
+});
+
+Deno.test("initParams keeps nothing but its six variables: a disposed controller leaves no tensor", () => {
+  const before = tf.memory().numTensors;
+  const p = initParams({ input: 4, output: 3, hidden: 5, read: 2, iface: 7 }, new Rng(1));
+  assert.equal(tf.memory().numTensors, before + PARAM_NAMES.length);
+  disposeParams(p);
+  assert.equal(tf.memory().numTensors, before);
 });

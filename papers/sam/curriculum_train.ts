@@ -8,9 +8,9 @@
  * six-bit vectors (so level 1 is the smallest recall, 2 items; T = 4(ℓ + 1) + 11).
  * @module
  */
-import process from "node:process";
 import * as tf from "@tensorflow/tfjs";
 import type { Rng } from "../../tasks/core/rng.ts";
+import { threadCpuMs } from "../../tasks/core/thread_cpu.ts";
 import {
   associativeRecallEpisode,
   associativeRecallSizes,
@@ -19,10 +19,9 @@ import {
   costBits,
   type Episode,
 } from "../../datasets/synthetic/mod.ts";
-import { PARAM_NAMES } from "./controller.ts";
 import { Curriculum, type CurriculumOptions, type LevelChange } from "./curriculum.ts";
 import type { SequenceModel } from "./model.ts";
-import { clipByGlobalNorm } from "./train.ts";
+import { applyClippedGrads } from "./train.ts";
 
 /** Tasks with a curriculum level. */
 export const CURRICULUM_TASKS: readonly string[] = ["copy", "associative_recall"];
@@ -128,12 +127,7 @@ export function trainCurriculum(
       const ep = episodeAt(o.task, level, o.batch, rng);
       const res = model.run(ep, true);
       const bits = costBits(ep, res.probs);
-      const clipped = clipByGlobalNorm(res.grads!, o.clipNorm);
-      tf.dispose(res.grads!);
-      const named: Record<string, tf.Tensor> = {};
-      PARAM_NAMES.forEach((n, k) => (named[model.params[n].name] = clipped[k]!));
-      opt.applyGradients(named);
-      tf.dispose(clipped);
+      applyClippedGrads(opt, model, res.grads!, o.clipNorm);
       cur.observe(bits);
       recent.push(bits);
       if (recent.length > o.curriculum.window) recent.shift();
@@ -152,17 +146,4 @@ export function trainCurriculum(
     maxLevel: cur.level,
     lastWindowBits: recent.length ? recent.reduce((s, v) => s + v, 0) / recent.length : null,
   };
-}
-
-/**
- * CPU time (user + system, ms) of the calling thread — `process.threadCpuUsage()` of
- * `node:process` (getrusage(RUSAGE_THREAD); no permission needed, unlike reading /proc, which Deno
- * allows only with --allow-all) — or NaN where the runtime lacks it.
- */
-export function threadCpuMs(): number {
-  const f = (process as { threadCpuUsage?: () => { user: number; system: number } })
-    .threadCpuUsage;
-  if (typeof f !== "function") return NaN;
-  const u = f.call(process);
-  return (u.user + u.system) / 1000;
 }

@@ -10,14 +10,8 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Episode } from "../../datasets/synthetic/mod.ts";
 import type { Rng } from "../../tasks/core/rng.ts";
-import {
-  initParams,
-  lstmStep,
-  maskedLoss,
-  outputProbs,
-  paramList,
-  type Params,
-} from "./controller.ts";
+import { initParams, lstmStep, paramList, type Params } from "./controller.ts";
+import { inputAt, outputStep, type ParamTensors, runTape } from "./controller_pass.ts";
 import type { PassResult, SequenceModel } from "./model.ts";
 import { cosineDense } from "./similarity.ts";
 
@@ -73,17 +67,10 @@ export class DenseModel implements SequenceModel {
   /** Forward (and backward) over one episode with whole-sequence autodiff. */
   run(ep: Episode, backward: boolean): PassResult {
     const { hidden: Hd, N, W, heads: Hh, kind, lambda } = this.spec;
-    const B = ep.B, X = ep.X, Y = ep.Y;
+    const B = ep.B, Y = ep.Y;
     const probsT: tf.Tensor[] = [];
     const f = (...ps: tf.Tensor[]): tf.Scalar => {
-      const [Wl, bl, Wi, bi, Wo, bo] = ps as [
-        tf.Tensor,
-        tf.Tensor,
-        tf.Tensor,
-        tf.Tensor,
-        tf.Tensor,
-        tf.Tensor,
-      ];
+      const [Wl, bl, Wi, bi, Wo, bo] = ps as ParamTensors;
       let h: tf.Tensor = tf.zeros([B, Hd]), c: tf.Tensor = tf.zeros([B, Hd]);
       let r: tf.Tensor | null = kind === "lstm" ? null : tf.zeros([B, Hh * W]);
       let M: tf.Tensor = kind === "ntm" ? tf.tile(this.#mem0!, [B, 1, 1]) : tf.zeros([B, N, W]);
@@ -91,7 +78,7 @@ export class DenseModel implements SequenceModel {
       let U: tf.Tensor = tf.zeros([B, N]);
       let loss: tf.Tensor = tf.scalar(0);
       for (let t = 0; t < ep.T; t++) {
-        const x = tf.tensor2d(ep.input.subarray(t * B * X, (t + 1) * B * X), [B, X]);
+        const x = inputAt(ep, t);
         ({ h, c } = lstmStep(Wl, bl, x, r, h, c));
         if (kind !== "lstm") {
           const p = tf.fused.matMul({ a: h as tf.Tensor2D, b: Wi as tf.Tensor2D, bias: bi });
@@ -138,40 +125,13 @@ export class DenseModel implements SequenceModel {
             wPrev = wR;
           }
         }
-        const logits = tf.fused.matMul({
-          a: (r ? tf.concat([h, r], 1) : h) as tf.Tensor2D,
-          b: Wo as tf.Tensor2D,
-          bias: bo,
-        });
-        probsT.push(tf.keep(outputProbs(logits, ep.loss)));
-        const tgt = tf.tensor2d(ep.target.subarray(t * B * Y, (t + 1) * B * Y), [B, Y]);
-        loss = tf.add(
-          loss,
-          maskedLoss(logits, tgt, tf.tensor1d(ep.mask.subarray(t * B, (t + 1) * B)), ep.loss),
-        );
+        loss = outputStep(ep, t, h, r, Wo, bo, probsT, loss);
       }
       // The LSTM has no interface layer: tie it to the loss with weight 0 (zero gradient).
       if (kind === "lstm") loss = tf.add(loss, tf.mul(0, tf.add(tf.sum(Wi), tf.sum(bi))));
       return loss as tf.Scalar;
     };
-    const plist = paramList(this.params);
-    let loss: number, grads: tf.Tensor[] | null = null;
-    if (backward) {
-      const res = tf.tidy(() => {
-        const { value, grads } = tf.valueAndGrads(f)(plist);
-        return [value, ...grads];
-      });
-      loss = res[0]!.dataSync()[0]!;
-      res[0]!.dispose();
-      grads = res.slice(1);
-    } else {
-      const v = tf.tidy(() => f(...plist));
-      loss = v.dataSync()[0]!;
-      v.dispose();
-    }
-    const probs = new Float32Array(ep.T * B * Y);
-    probsT.forEach((p, t) => probs.set(p.dataSync() as Float32Array, t * B * Y));
-    tf.dispose(probsT);
+    const { loss, probs, grads } = runTape(f, this.params, backward, probsT, ep.T * B * Y);
     return { loss, probs, grads, hostBytes: 0 };
   }
 }

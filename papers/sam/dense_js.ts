@@ -14,18 +14,13 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Episode } from "../../datasets/synthetic/mod.ts";
 import type { Rng } from "../../tasks/core/rng.ts";
-import {
-  initParams,
-  lstmStep,
-  maskedLoss,
-  outputProbs,
-  paramList,
-  type Params,
-} from "./controller.ts";
+import { initParams, lstmStep, paramList, type Params } from "./controller.ts";
+import { inputAt, outputStep, type ParamTensors, runTape } from "./controller_pass.ts";
 import {
   address,
   addressBackward,
   type Addressing,
+  readHeadsBackward,
   readVectors,
   sigmoid,
   strength,
@@ -84,7 +79,7 @@ export class DenseJsModel implements SequenceModel {
 
   run(ep: Episode, backward: boolean): PassResult {
     const { hidden: Hd, N, W, heads: Hh, kind, lambda } = this.spec;
-    const B = ep.B, X = ep.X, Y = ep.Y, I = denseIfaceSize(this.spec), NW = N * W;
+    const B = ep.B, Y = ep.Y, I = denseIfaceSize(this.spec), NW = N * W;
     const ntm = kind === "ntm", P = ntm ? N : Hh * N, O = Hh * W + P;
     let M: Float32Array[] = Array.from(
       { length: B },
@@ -182,21 +177,23 @@ export class DenseJsModel implements SequenceModel {
           for (let b = 0; b < B; b++) {
             const rec = recs[b]!, o = b * I, dM1 = carry[b]!, { M0, M1, wW, read: rd } = rec;
             // Read: r_h = Σ_i w_{h,i} M1_i (plus, for DAM, the read weights' own cotangent).
-            const dwR = new Float64Array(Hh * N);
-            for (let h = 0; h < Hh; h++) {
-              for (let i = 0; i < N; i++) {
-                let s = ntm ? 0 : d[b * O + Hh * W + h * N + i]!;
-                const wi = rd.w[h * N + i]!;
-                for (let j = 0; j < W; j++) {
-                  const dr = d[b * O + h * W + j]!;
-                  s += dr * M1[i * W + j]!;
-                  dM1[i * W + j]! += wi * dr;
-                }
-                dwR[h * N + i] = s;
-              }
-            }
             const dq = new Float64Array(Hh * W), dbeta = new Float64Array(Hh);
-            addressBackward(rd, dwR, iv, o, rec.beta, M1, Hh, N, W, dq, 0, dbeta, dM1);
+            const dOff = b * O, extra = ntm ? null : d.subarray(dOff + Hh * W, dOff + Hh * W + P);
+            readHeadsBackward(
+              rd,
+              d.subarray(dOff, dOff + Hh * W),
+              extra,
+              iv,
+              o,
+              rec.beta,
+              M1,
+              Hh,
+              N,
+              W,
+              dq,
+              dbeta,
+              dM1,
+            );
             const dM0 = new Float64Array(NW);
             if (ntm) {
               const kOff = o + Hh * W + Hh, eOff = kOff + W + 2, aOff = eOff + W, e = rec.e!;
@@ -282,54 +279,22 @@ export class DenseJsModel implements SequenceModel {
     ) => tf.Tensor;
     const probsT: tf.Tensor[] = [];
     const f = (...ps: tf.Tensor[]): tf.Scalar => {
-      const [Wl, bl, Wi, bi, Wo, bo] = ps as [
-        tf.Tensor,
-        tf.Tensor,
-        tf.Tensor,
-        tf.Tensor,
-        tf.Tensor,
-        tf.Tensor,
-      ];
+      const [Wl, bl, Wi, bi, Wo, bo] = ps as ParamTensors;
       let h: tf.Tensor = tf.zeros([B, Hd]), c: tf.Tensor = tf.zeros([B, Hd]);
       let r: tf.Tensor = tf.zeros([B, Hh * W]), w: tf.Tensor = tf.zeros([B, P]);
       let loss: tf.Tensor = tf.scalar(0);
       for (let t = 0; t < ep.T; t++) {
-        const x = tf.tensor2d(ep.input.subarray(t * B * X, (t + 1) * B * X), [B, X]);
+        const x = inputAt(ep, t);
         ({ h, c } = lstmStep(Wl, bl, x, r, h, c));
         const iface = tf.fused.matMul({ a: h as tf.Tensor2D, b: Wi as tf.Tensor2D, bias: bi });
         const packed = access(iface, w);
         r = tf.slice(packed, [0, 0], [B, Hh * W]);
         w = tf.slice(packed, [0, Hh * W], [B, P]);
-        const logits = tf.fused.matMul({
-          a: tf.concat([h, r], 1) as tf.Tensor2D,
-          b: Wo as tf.Tensor2D,
-          bias: bo,
-        });
-        probsT.push(tf.keep(outputProbs(logits, ep.loss)));
-        const tgt = tf.tensor2d(ep.target.subarray(t * B * Y, (t + 1) * B * Y), [B, Y]);
-        const msk = tf.tensor1d(ep.mask.subarray(t * B, (t + 1) * B));
-        loss = tf.add(loss, maskedLoss(logits, tgt, msk, ep.loss));
+        loss = outputStep(ep, t, h, r, Wo, bo, probsT, loss);
       }
       return loss as tf.Scalar;
     };
-    const plist = paramList(this.params);
-    let loss: number, grads: tf.Tensor[] | null = null;
-    if (backward) {
-      const res = tf.tidy(() => {
-        const { value, grads } = tf.valueAndGrads(f)(plist);
-        return [value, ...grads];
-      });
-      loss = res[0]!.dataSync()[0]!;
-      res[0]!.dispose();
-      grads = res.slice(1);
-    } else {
-      const v = tf.tidy(() => f(...plist));
-      loss = v.dataSync()[0]!;
-      v.dispose();
-    }
-    const probs = new Float32Array(ep.T * B * Y);
-    probsT.forEach((p, t) => probs.set(p.dataSync() as Float32Array, t * B * Y));
-    tf.dispose(probsT);
+    const { loss, probs, grads } = runTape(f, this.params, backward, probsT, ep.T * B * Y);
     return { loss, probs, grads, hostBytes: backward ? held.peak() : 0 };
   }
 }

@@ -11,14 +11,8 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Episode } from "../../datasets/synthetic/mod.ts";
 import type { Rng } from "../../tasks/core/rng.ts";
-import {
-  initParams,
-  lstmStep,
-  maskedLoss,
-  outputProbs,
-  paramList,
-  type Params,
-} from "./controller.ts";
+import { initParams, lstmStep, paramList, type Params } from "./controller.ts";
+import { inputAt, outputStep, type ParamTensors, runTape } from "./controller_pass.ts";
 import { dncIfaceSize, dncInitialState, type DncState, dncStep, parseDncInterface } from "./dnc.ts";
 import type { PassResult, SequenceModel } from "./model.ts";
 import { SdncAccess, sdncIfaceSize, type StepSelection } from "./sdnc.ts";
@@ -41,47 +35,6 @@ export interface DncModelSpec {
   KL: number;
   /** Sparse DNC: access threshold δ of the LRU (paper 0.005). */
   delta: number;
-}
-
-type Six = [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-
-/**
- * Run `f` over the parameters with or without gradients and collect the loss; `probsT` are the
- * kept per-step probabilities [B, Y], copied into one array [T, B, Y] and disposed.
- */
-function evaluate(
-  f: (...ps: tf.Tensor[]) => tf.Scalar,
-  params: Params,
-  backward: boolean,
-  probsT: tf.Tensor[],
-  size: number,
-): { loss: number; probs: Float32Array; grads: tf.Tensor[] | null } {
-  const plist = paramList(params);
-  let loss: number, grads: tf.Tensor[] | null = null;
-  try {
-    if (backward) {
-      const res = tf.tidy(() => {
-        const { value, grads } = tf.valueAndGrads(f)(plist);
-        return [value, ...grads];
-      });
-      loss = res[0]!.dataSync()[0]!;
-      res[0]!.dispose();
-      grads = res.slice(1);
-    } else {
-      const v = tf.tidy(() => f(...plist));
-      loss = v.dataSync()[0]!;
-      v.dispose();
-    }
-    const probs = new Float32Array(size);
-    let at = 0;
-    for (const p of probsT) {
-      const d = p.dataSync() as Float32Array;
-      probs.set(d, at), at += d.length;
-    }
-    return { loss, probs, grads };
-  } finally {
-    tf.dispose(probsT);
-  }
 }
 
 /** The dense DNC with whole-sequence autodiff (the tape keeps every step's N × N links). */
@@ -108,16 +61,16 @@ export class DncModel implements SequenceModel {
   /** Forward (and backward) over one episode; the state starts empty every run. */
   run(ep: Episode, backward: boolean): PassResult {
     const { hidden: Hd, N, W, heads: R } = this.spec;
-    const B = ep.B, X = ep.X, Y = ep.Y, sizes = { N, W, R };
+    const B = ep.B, Y = ep.Y, sizes = { N, W, R };
     const probsT: tf.Tensor[] = [];
     const f = (...ps: tf.Tensor[]): tf.Scalar => {
-      const [Wl, bl, Wi, bi, Wo, bo] = ps as Six;
+      const [Wl, bl, Wi, bi, Wo, bo] = ps as ParamTensors;
       let h: tf.Tensor = tf.zeros([B, Hd]), c: tf.Tensor = tf.zeros([B, Hd]);
       let r: tf.Tensor = tf.zeros([B, R * W]);
       let st: DncState = dncInitialState(B, sizes);
       let loss: tf.Tensor = tf.scalar(0);
       for (let t = 0; t < ep.T; t++) {
-        const x = tf.tensor2d(ep.input.subarray(t * B * X, (t + 1) * B * X), [B, X]);
+        const x = inputAt(ep, t);
         ({ h, c } = lstmStep(Wl, bl, x, r, h, c));
         const iface = tf.fused.matMul({
           a: h as tf.Tensor2D,
@@ -127,19 +80,11 @@ export class DncModel implements SequenceModel {
         const out = dncStep(st, parseDncInterface(iface, sizes));
         st = out.state;
         r = tf.reshape(out.r, [B, R * W]);
-        const logits = tf.fused.matMul({
-          a: tf.concat([h, r], 1) as tf.Tensor2D,
-          b: Wo as tf.Tensor2D,
-          bias: bo,
-        });
-        probsT.push(tf.keep(outputProbs(logits, ep.loss)));
-        const tgt = tf.tensor2d(ep.target.subarray(t * B * Y, (t + 1) * B * Y), [B, Y]);
-        const msk = tf.tensor1d(ep.mask.subarray(t * B, (t + 1) * B));
-        loss = tf.add(loss, maskedLoss(logits, tgt, msk, ep.loss));
+        loss = outputStep(ep, t, h, r, Wo, bo, probsT, loss);
       }
       return loss as tf.Scalar;
     };
-    const res = evaluate(f, this.params, backward, probsT, ep.T * B * Y);
+    const res = runTape(f, this.params, backward, probsT, ep.T * B * Y);
     return { ...res, hostBytes: 0 };
   }
 }
@@ -183,18 +128,18 @@ export class SdncModel implements SequenceModel {
   /** Forward (and backward) over one episode; memory and links are restored afterwards. */
   run(ep: Episode, backward: boolean): PassResult {
     const { hidden: Hd, W, heads: R } = this.spec;
-    const B = ep.B, X = ep.X, Y = ep.Y, acc = this.access;
+    const B = ep.B, Y = ep.Y, acc = this.access;
     if (B !== acc.B) throw new Error(`SdncModel: episode batch ${B}, model built for ${acc.B}`);
     const probsT: tf.Tensor[] = [];
     let hostBytes = 0;
     const f = (...ps: tf.Tensor[]): tf.Scalar => {
-      const [Wl, bl, Wi, bi, Wo, bo] = ps as Six;
+      const [Wl, bl, Wi, bi, Wo, bo] = ps as ParamTensors;
       let h: tf.Tensor = tf.zeros([B, Hd]), c: tf.Tensor = tf.zeros([B, Hd]);
       let r: tf.Tensor = tf.zeros([B, R * W]);
       let w: tf.Tensor3D = acc.initialReadWeights();
       let loss: tf.Tensor = tf.scalar(0);
       for (let t = 0; t < ep.T; t++) {
-        const x = tf.tensor2d(ep.input.subarray(t * B * X, (t + 1) * B * X), [B, X]);
+        const x = inputAt(ep, t);
         ({ h, c } = lstmStep(Wl, bl, x, r, h, c));
         const iface = tf.fused.matMul({
           a: h as tf.Tensor2D,
@@ -204,22 +149,14 @@ export class SdncModel implements SequenceModel {
         const out = acc.unpack(acc.step(iface, w));
         w = out.w;
         r = tf.reshape(out.r, [B, R * W]);
-        const logits = tf.fused.matMul({
-          a: tf.concat([h, r], 1) as tf.Tensor2D,
-          b: Wo as tf.Tensor2D,
-          bias: bo,
-        });
-        probsT.push(tf.keep(outputProbs(logits, ep.loss)));
-        const tgt = tf.tensor2d(ep.target.subarray(t * B * Y, (t + 1) * B * Y), [B, Y]);
-        const msk = tf.tensor1d(ep.mask.subarray(t * B, (t + 1) * B));
-        loss = tf.add(loss, maskedLoss(logits, tgt, msk, ep.loss));
+        loss = outputStep(ep, t, h, r, Wo, bo, probsT, loss);
       }
       // The records are all there before the reverse sweep starts rolling steps back.
       hostBytes = acc.recordBytes();
       return loss as tf.Scalar;
     };
     try {
-      const res = evaluate(f, this.params, backward, probsT, ep.T * B * Y);
+      const res = runTape(f, this.params, backward, probsT, ep.T * B * Y);
       return { ...res, hostBytes };
     } finally {
       // Steps the sweep did not reach (forward only, or an error) are undone, latest first.

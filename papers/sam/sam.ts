@@ -25,6 +25,7 @@ import {
   paramList,
   type Params,
 } from "./controller.ts";
+import { inputAt, outputStep, type ParamTensors, runTape } from "./controller_pass.ts";
 import { AnnIndex, type AnnOptions, DEFAULT_ANN } from "./ann_index.ts";
 import { loadHnsw } from "./_hnsw.ts";
 import { LruRing } from "./lru_ring.ts";
@@ -193,7 +194,7 @@ export class SamModel implements SequenceModel {
    */
   #runTape(ep: Episode, backward: boolean): PassResult {
     const { heads: Hh, K, W, hidden: Hd, delta } = this.spec;
-    const B = ep.B, HK = Hh * K, I = samIfaceSize(this.spec), X = ep.X, Y = ep.Y;
+    const B = ep.B, HK = Hh * K, I = samIfaceSize(this.spec), Y = ep.Y;
     const O = HK + Hh * W;
     const recs: (MemoryStepRecord & { rolled: boolean })[] = [];
     const probsT: tf.Tensor[] = [];
@@ -248,60 +249,30 @@ export class SamModel implements SequenceModel {
       wPrev: tf.Tensor,
     ) => tf.Tensor;
     const f = (...ps: tf.Tensor[]): tf.Scalar => {
-      const [Wl, bl, Wi, bi, Wo, bo] = ps as [
-        tf.Tensor,
-        tf.Tensor,
-        tf.Tensor,
-        tf.Tensor,
-        tf.Tensor,
-        tf.Tensor,
-      ];
+      const [Wl, bl, Wi, bi, Wo, bo] = ps as ParamTensors;
       let h: tf.Tensor = tf.zeros([B, Hd]), c: tf.Tensor = tf.zeros([B, Hd]);
       let r: tf.Tensor = tf.zeros([B, Hh * W]), w: tf.Tensor = tf.zeros([B, HK]);
       let loss: tf.Tensor = tf.scalar(0);
       for (let t = 0; t < ep.T; t++) {
-        const x = tf.tensor2d(ep.input.subarray(t * B * X, (t + 1) * B * X), [B, X]);
+        const x = inputAt(ep, t);
         ({ h, c } = lstmStep(Wl, bl, x, r, h, c));
         const iface = tf.fused.matMul({ a: h as tf.Tensor2D, b: Wi as tf.Tensor2D, bias: bi });
         const packed = access(iface, w);
         w = tf.slice(packed, [0, 0], [B, HK]);
         r = tf.slice(packed, [0, HK], [B, Hh * W]);
-        const logits = tf.fused.matMul({
-          a: tf.concat([h, r], 1) as tf.Tensor2D,
-          b: Wo as tf.Tensor2D,
-          bias: bo,
-        });
-        probsT.push(tf.keep(outputProbs(logits, ep.loss)));
-        const tgt = tf.tensor2d(ep.target.subarray(t * B * Y, (t + 1) * B * Y), [B, Y]);
-        const msk = tf.tensor1d(ep.mask.subarray(t * B, (t + 1) * B));
-        loss = tf.add(loss, maskedLoss(logits, tgt, msk, ep.loss));
+        loss = outputStep(ep, t, h, r, Wo, bo, probsT, loss);
       }
       return loss as tf.Scalar;
     };
-    const plist = paramList(this.params);
-    let loss: number, grads: tf.Tensor[] | null = null;
+    let pass: ReturnType<typeof runTape>;
     try {
-      if (backward) {
-        const res = tf.tidy(() => {
-          const { value, grads } = tf.valueAndGrads(f)(plist);
-          return [value, ...grads];
-        });
-        loss = res[0]!.dataSync()[0]!;
-        res[0]!.dispose();
-        grads = res.slice(1);
-      } else {
-        const v = tf.tidy(() => f(...plist));
-        loss = v.dataSync()[0]!;
-        v.dispose();
-      }
+      pass = runTape(f, this.params, backward, probsT, ep.T * B * Y);
     } finally {
       // Steps the reverse sweep did not reach (forward only, or an error) are rolled back here,
       // latest first, so the memory always ends where it started.
       for (let t = recs.length - 1; t >= 0; t--) if (!recs[t]!.rolled) this.#rollback(recs[t]!);
     }
-    const probs = new Float32Array(ep.T * B * Y);
-    probsT.forEach((p, t) => probs.set(p.dataSync() as Float32Array, t * B * Y));
-    tf.dispose(probsT);
+    const { loss, probs, grads } = pass;
     let hostBytes = 0;
     for (const rec of recs) {
       for (
@@ -320,7 +291,7 @@ export class SamModel implements SequenceModel {
 
   #runRecompute(ep: Episode, backward: boolean): PassResult {
     const { heads: Hh, K, W, hidden: Hd, delta } = this.spec;
-    const B = ep.B, HK = Hh * K, X = ep.X, Y = ep.Y;
+    const B = ep.B, HK = Hh * K, Y = ep.Y;
     const p = this.params;
     const recs: StepRecord[] = [];
     const probs = new Float32Array(ep.T * B * Y);
@@ -333,7 +304,7 @@ export class SamModel implements SequenceModel {
     let loss = 0;
     for (let t = 0; t < ep.T; t++) {
       // Segment A: controller and interface.
-      const x = tf.tensor2d(ep.input.subarray(t * B * X, (t + 1) * B * X), [B, X]);
+      const x = inputAt(ep, t);
       const { h: h2, c: c2, iface } = tf.tidy(() => {
         const s = lstmStep(p.Wl, p.bl, x, r, h, c);
         return { ...s, iface: tf.fused.matMul({ a: s.h, b: p.Wi as tf.Tensor2D, bias: p.bi }) };
@@ -506,7 +477,7 @@ export class SamModel implements SequenceModel {
 
   #backward(ep: Episode, recs: StepRecord[]): tf.Tensor[] {
     const { heads: Hh, K, W } = this.spec;
-    const B = ep.B, HK = Hh * K, X = ep.X, Y = ep.Y;
+    const B = ep.B, HK = Hh * K, Y = ep.Y;
     const plist = paramList(this.params);
     let acc: tf.Tensor[] | null = null;
     let dh: tf.Tensor = tf.zeros([B, this.spec.hidden]),
@@ -518,7 +489,7 @@ export class SamModel implements SequenceModel {
       const vis = buildVisible(this.mem, rec, B, HK, W, dMem);
       this.#rollback(rec);
       const consts: StepConsts = {
-        x: tf.tensor2d(ep.input.subarray(t * B * X, (t + 1) * B * X), [B, X]),
+        x: inputAt(ep, t),
         target: tf.tensor2d(ep.target.subarray(t * B * Y, (t + 1) * B * Y), [B, Y]),
         mask: tf.tensor1d(ep.mask.subarray(t * B, (t + 1) * B)),
         loss: ep.loss,

@@ -31,6 +31,24 @@ export function clipByGlobalNorm(grads: tf.Tensor[], clip: number): tf.Tensor[] 
   });
 }
 
+/**
+ * One optimiser step: clip `grads` (in PARAM_NAMES order, as `SequenceModel.run` returns them) to
+ * global norm `clip` (0: no clipping) and apply them to `model`'s parameters. Disposes `grads`.
+ */
+export function applyClippedGrads(
+  opt: tf.Optimizer,
+  model: SequenceModel,
+  grads: tf.Tensor[],
+  clip: number,
+): void {
+  const clipped = clipByGlobalNorm(grads, clip);
+  tf.dispose(grads);
+  const named: Record<string, tf.Tensor> = {};
+  PARAM_NAMES.forEach((n, k) => (named[model.params[n].name] = clipped[k]!));
+  opt.applyGradients(named);
+  tf.dispose(clipped);
+}
+
 /** Train `model` on `episodes` minibatches from `next`; returns the cost in bits per episode. */
 export function train(
   model: SequenceModel,
@@ -43,12 +61,7 @@ export function train(
     const ep = next(i);
     const res = model.run(ep, true);
     const bits = costBits(ep, res.probs);
-    const clipped = clipByGlobalNorm(res.grads!, o.clipNorm);
-    tf.dispose(res.grads!);
-    const named: Record<string, tf.Tensor> = {};
-    PARAM_NAMES.forEach((n, k) => (named[model.params[n].name] = clipped[k]!));
-    opt.applyGradients(named);
-    tf.dispose(clipped);
+    applyClippedGrads(opt, model, res.grads!, o.clipNorm);
     costs.push(bits);
     o.onEpisode?.(i, bits);
     if (o.stop?.(costs)) break;

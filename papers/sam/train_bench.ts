@@ -22,13 +22,12 @@ import { Rng } from "../../tasks/core/rng.ts";
 import { median } from "../../tasks/core/stats.ts";
 import { setupBackend } from "../../tasks/engine/mod.ts";
 import type { Episode } from "../../datasets/synthetic/mod.ts";
-import { PARAM_NAMES } from "./controller.ts";
 import { splitEpisode } from "./episode_shards.ts";
 import { experiment as figure2, taskOf } from "./experiments/figure2_learning.ts";
 import type { ModelName, SequenceModel } from "./model.ts";
 import { createModel, type ModelSizes } from "./models.ts";
 import type { SamModel } from "./sam.ts";
-import { clipByGlobalNorm } from "./train.ts";
+import { applyClippedGrads } from "./train.ts";
 import { pooledGrads } from "./train_parallel.ts";
 import { TrainPool } from "./train_pool.ts";
 
@@ -58,16 +57,6 @@ function cpuSeconds(): number {
   } catch {
     return NaN;
   }
-}
-
-/** Optimiser step as `train` does it. */
-function applyStep(opt: tf.Optimizer, model: SequenceModel, grads: tf.Tensor[], clip: number) {
-  const clipped = clipByGlobalNorm(grads, clip);
-  tf.dispose(grads);
-  const named: Record<string, tf.Tensor> = {};
-  PARAM_NAMES.forEach((n, k) => (named[model.params[n].name] = clipped[k]!));
-  opt.applyGradients(named);
-  tf.dispose(clipped);
 }
 
 /** Registered backend kernels (count, ms) of `f` under tf.profile. */
@@ -156,16 +145,16 @@ export async function runSamTrainBench(
         const t0 = performance.now();
         const res = m.run(ep, true);
         const t1 = performance.now();
-        applyStep(op, m, res.grads!, cfg.clipNorm);
+        applyClippedGrads(op, m, res.grads!, cfg.clipNorm);
         return { run: t1 - t0, opt: performance.now() - t1 };
       };
       const newStep = async (ep: Episode) => {
         const { grads } = await pooledGrads(models.new, pool, ep);
-        applyStep(opts.new, models.new, grads, cfg.clipNorm);
+        applyClippedGrads(opts.new, models.new, grads, cfg.clipNorm);
       };
       const pool8Step = async (ep: Episode) => {
         const { grads } = await pooledGrads(models.new, pool, ep);
-        applyStep(opts.pool8, models.new, grads, cfg.clipNorm);
+        applyClippedGrads(opts.pool8, models.new, grads, cfg.clipNorm);
       };
       const rng = new Rng(11);
       // Warm-up (kernel set-up, hnswlib load), then the batch-8 breakdown of the old path.

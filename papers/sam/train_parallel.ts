@@ -7,11 +7,10 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Episode } from "../../datasets/synthetic/mod.ts";
-import { PARAM_NAMES } from "./controller.ts";
 import { splitEpisode } from "./episode_shards.ts";
 import { flatWeights, unflattenGrads } from "./flat_params.ts";
 import type { SequenceModel } from "./model.ts";
-import { clipByGlobalNorm, type TrainOptions } from "./train.ts";
+import { applyClippedGrads, type TrainOptions } from "./train.ts";
 import type { TrainPool } from "./train_pool.ts";
 
 /** Minibatch gradient from the pool: Σ_s (B_s / B) g_s, and the minibatch cost in bits. */
@@ -46,12 +45,7 @@ export async function trainParallel(
   try {
     for (let i = 0; i < o.episodes; i++) {
       const { bits, grads } = await pooledGrads(model, pool, next(i));
-      const clipped = clipByGlobalNorm(grads, o.clipNorm);
-      tf.dispose(grads);
-      const named: Record<string, tf.Tensor> = {};
-      PARAM_NAMES.forEach((n, k) => (named[model.params[n].name] = clipped[k]!));
-      opt.applyGradients(named);
-      tf.dispose(clipped);
+      applyClippedGrads(opt, model, grads, o.clipNorm);
       costs.push(bits);
       o.onEpisode?.(i, bits);
       if (o.stop?.(costs)) break;
