@@ -14,7 +14,9 @@ Deno.test("budgeted training stops at its budget and lowers a VAE's test bound o
   const before = evaluateNelbo(m, test, 200, 1);
   const cfg = { seconds: 1.5, batch: 32, lr: 3e-3, lrFinal: 3e-4, clip: 500, seed: 2 };
   const rec = trainForBudget(m, train, false, cfg, () => {}, 10);
+  assert.equal(rec.clock, "thread-cpu", "Linux: the budget counts this thread's CPU seconds");
   assert.ok(rec.seconds >= cfg.seconds && rec.seconds < cfg.seconds + 1, `${rec.seconds} s`);
+  assert.ok(rec.wallSeconds >= rec.seconds - 0.02, "one thread uses at most its wall time");
   assert.ok(rec.steps > 10 && rec.curve.length > 0);
   assert.equal(rec.curve.at(-1)!.step, rec.steps);
   const after = evaluateNelbo(m, test, 200, 1);

@@ -32,7 +32,10 @@ export type TableJobResult = {
   model: TableModelSpec["model"];
   params: number;
   steps: number;
+  /** Budget seconds spent training and what they count (see `budget_train.ts`). */
   trainSeconds: number;
+  trainClock: BudgetTrainRecord["clock"];
+  trainWallSeconds: number;
   curve: BudgetTrainRecord["curve"];
   /** The model's own bound (k = `boundK`) on the validation images. */
   valid: ImageMean;
@@ -69,6 +72,8 @@ export async function runTableJob(
       params: model.paramCount(),
       steps: record.steps,
       trainSeconds: record.seconds,
+      trainClock: record.clock,
+      trainWallSeconds: record.wallSeconds,
       curve: record.curve,
       valid: strip(bound(data.valid, job.validImages, s + 100_000)),
       testNelbo,
