@@ -3,6 +3,7 @@
  * Written into every result file, never compared.
  * @module
  */
+import os from "node:os";
 import type { BackendInfo, Provenance } from "../core/experiment.ts";
 import { backendVersions } from "../engine/mod.ts";
 import { Fault } from "../core/errors.ts";
@@ -30,7 +31,16 @@ export function gitState(): { commit: string; dirty: boolean } {
   return { commit, dirty: status === null ? true : status.length > 0 };
 }
 
+/**
+ * The CPU's model name: `node:os`'s `cpus()` (needs `--allow-sys=cpus`, which deno.json's
+ * reproduce and check tasks grant), else /proc/cpuinfo (which Deno opens only under
+ * `--allow-all`), else "unknown".
+ */
 function cpuModel(): string {
+  try {
+    const model = os.cpus()[0]?.model?.trim();
+    if (model) return model;
+  } catch { /* no sys permission: try /proc */ }
   try {
     const m = Deno.readTextFileSync("/proc/cpuinfo").match(/^model name\s*:\s*(.+)$/m);
     return m ? m[1]!.trim() : "unknown";
