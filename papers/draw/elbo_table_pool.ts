@@ -41,6 +41,9 @@ export async function runTableJobs(
           else if (m.kind === "done") resolve(m.result);
           else reject(new Error(`ELBO table, ${job.spec.model}: ${m.message}`));
         };
+        w.onmessageerror = () => {
+          reject(new Error(`ELBO table, ${job.spec.model}: a worker message could not be read`));
+        };
         w.onerror = (e: ErrorEvent) => {
           e.preventDefault();
           reject(new Error(`ELBO table, ${job.spec.model}: worker crashed: ${e.message}`));
