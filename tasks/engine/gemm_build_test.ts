@@ -1,20 +1,10 @@
 import assert from "node:assert/strict";
 import { GEMM_WASM_URL } from "./gemm.ts";
+import { assertRebuildsCommitted, clang19, IN_CI, sectionIds } from "./wasm_build_check.ts";
 
 const SCRIPT = new URL("./wasm/build_gemm.sh", import.meta.url).pathname;
 
-function clang19(): string | null {
-  for (const p of ["/usr/bin/clang-19", "/usr/lib/llvm-19/bin/clang"]) {
-    try {
-      if (Deno.statSync(p).isFile) return p;
-    } catch { /* not here */ }
-  }
-  return null;
-}
-
-const compiler = clang19();
-const inCi = Deno.env.get("CI") === "true";
-if (!compiler && !inCi) {
+if (!clang19() && !IN_CI) {
   console.warn(
     "gemm_build_test: skipping the byte-for-byte rebuild: clang-19 is not installed " +
       "(apt-get install -y clang-19 lld-19; .ci/run installs it)",
@@ -23,40 +13,9 @@ if (!compiler && !inCi) {
 
 Deno.test({
   name: "build_gemm.sh rebuilds the committed gemm.wasm byte for byte",
-  ignore: !compiler && !inCi,
-  fn: async () => {
-    assert.ok(compiler, "CI: clang-19 missing; .ci/run should have installed clang-19 and lld-19");
-    const dir = await Deno.makeTempDir();
-    try {
-      const out = `${dir}/gemm.wasm`;
-      const r = await new Deno.Command("bash", { args: [SCRIPT, out], stderr: "piped" }).output();
-      assert.equal(r.code, 0, `build_gemm.sh failed: ${new TextDecoder().decode(r.stderr)}`);
-      const built = await Deno.readFile(out), committed = await Deno.readFile(GEMM_WASM_URL);
-      assert.equal(built.length, committed.length, "rebuilt size differs from the committed one");
-      assert.ok(built.every((x, i) => x === committed[i]), "rebuilt bytes differ");
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
+  ignore: !clang19() && !IN_CI,
+  fn: () => assertRebuildsCommitted(SCRIPT, GEMM_WASM_URL),
 });
-
-/** Section ids of a wasm binary (LEB128 sizes). */
-function sectionIds(bytes: Uint8Array): number[] {
-  const ids: number[] = [];
-  let p = 8;
-  while (p < bytes.length) {
-    const id = bytes[p++]!;
-    let size = 0, shift = 0, byte: number;
-    do {
-      byte = bytes[p++]!;
-      size |= (byte & 0x7f) << shift;
-      shift += 7;
-    } while (byte & 0x80);
-    ids.push(id);
-    p += size;
-  }
-  return ids;
-}
 
 Deno.test("the committed gemm.wasm imports only a memory and has no data segments to write into it", async () => {
   const bytes = await Deno.readFile(GEMM_WASM_URL);
