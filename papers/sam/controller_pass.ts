@@ -47,7 +47,8 @@ export function outputStep(
 /**
  * Run `f` over the parameters with gradients (`backward`) or forward only and collect the loss;
  * `probsT` (the kept per-step probabilities [B, Y]) are copied into one array of `size` floats
- * and disposed, whatever happens.
+ * and disposed, whatever happens; if reading the loss or the probabilities fails, the gradients
+ * are disposed before the error propagates.
  */
 export function runTape(
   f: (...ps: tf.Tensor[]) => tf.Scalar,
@@ -57,20 +58,27 @@ export function runTape(
   size: number,
 ): { loss: number; probs: Float32Array; grads: tf.Tensor[] | null } {
   const plist = paramList(params);
-  let loss: number, grads: tf.Tensor[] | null = null;
+  let grads: tf.Tensor[] | null = null;
   try {
+    let loss: number;
     if (backward) {
       const res = tf.tidy(() => {
         const { value, grads } = tf.valueAndGrads(f)(plist);
         return [value, ...grads];
       });
-      loss = res[0]!.dataSync()[0]!;
-      res[0]!.dispose();
       grads = res.slice(1);
+      try {
+        loss = res[0]!.dataSync()[0]!;
+      } finally {
+        res[0]!.dispose();
+      }
     } else {
       const v = tf.tidy(() => f(...plist));
-      loss = v.dataSync()[0]!;
-      v.dispose();
+      try {
+        loss = v.dataSync()[0]!;
+      } finally {
+        v.dispose();
+      }
     }
     const probs = new Float32Array(size);
     let at = 0;
@@ -79,6 +87,10 @@ export function runTape(
       probs.set(d, at), at += d.length;
     }
     return { loss, probs, grads };
+  } catch (e) {
+    // The caller gets no gradients on a failure, so none may outlive it.
+    if (grads) tf.dispose(grads);
+    throw e;
   } finally {
     tf.dispose(probsT);
   }

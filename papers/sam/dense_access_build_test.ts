@@ -15,7 +15,7 @@ Deno.test({
   fn: () => assertRebuildsCommitted(SCRIPT, DENSE_ACCESS_WASM_URL),
 });
 
-Deno.test("dense_access.wasm imports only its memory, exports the four loops and has no data", async () => {
+Deno.test("dense_access.wasm imports only its memory, exports the eight loops and has no data", async () => {
   const bytes = await Deno.readFile(DENSE_ACCESS_WASM_URL);
   const mod = new WebAssembly.Module(bytes);
   assert.deepEqual(WebAssembly.Module.imports(mod), [
@@ -23,7 +23,16 @@ Deno.test("dense_access.wasm imports only its memory, exports the four loops and
   ]);
   assert.deepEqual(
     WebAssembly.Module.exports(mod).map((e) => e.name).sort(),
-    ["cosine_backward", "cosines", "read", "read_backward"],
+    [
+      "cosine_backward",
+      "cosines",
+      "dam_write",
+      "dam_write_backward",
+      "ntm_write",
+      "ntm_write_backward",
+      "read",
+      "read_backward",
+    ],
   );
   // 11: data, 12: data count. Data would land on the importer's memory at instantiation.
   const ids = sectionIds(bytes);

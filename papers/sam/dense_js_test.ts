@@ -4,6 +4,7 @@ import { Rng } from "../../tasks/core/rng.ts";
 import { copyEpisode } from "../../datasets/synthetic/mod.ts";
 import { installEngine } from "../../tasks/engine/mod.ts";
 import { denseIfaceSize, DenseModel, type DenseSpec } from "./dense.ts";
+import { workspaceBytes } from "./dense_access.ts";
 import { DenseJsModel } from "./dense_js.ts";
 
 await tf.setBackend("cpu");
@@ -59,17 +60,21 @@ for (const kind of ["ntm", "dam"] as const) {
     const { N, W, heads: H } = spec, ntm = kind === "ntm";
     const js = new DenseJsModel(spec, new Rng(3));
     const ep = copyEpisode(new Rng(5), { batch: 3, bits: 4, minLength: 2, maxLength: 4 });
-    const { B, T } = ep, I = denseIfaceSize(spec), P = ntm ? N : H * N, O = H * W + P;
+    const { B, T } = ep, I = denseIfaceSize(spec), P = ntm ? N : H * N;
     const res = js.run(ep, true);
     // Per step and element: the written memory (f32) and the addressing (f64): read weights and
-    // cosines [H, N], word norms [N], key norms [H], write weights [N], key strengths [H]; NTM:
-    // the write key's weights, cosines, word norms [N] each, its key norm, erase [W]; DAM: the
-    // mean read weights [N]. Plus the interface values of the step (f32).
-    const perStep = N * W * 4 + (2 * H * N + N + H + N + H) * 8 +
+    // cosines [H, N], word norms [N], key norms [H], write weights [N], key strengths [H], three
+    // gate scalars; NTM: the write key's weights, cosines, word norms [N] each, its key norm,
+    // erase [W]; DAM: the mean read weights [N]. Plus the interface values of the step (f32).
+    const perStep = N * W * 4 + (2 * H * N + N + H + N + H + 3) * 8 +
       (ntm ? (3 * N + 1 + W) * 8 : N * 8) + I * 4;
-    // The pass's state: initial memories (f32), weights (f64), usage (f32), dL/dM carry (f64).
-    const state = B * (N * W * 4 + P * 8 + N * 4 + N * W * 8);
-    const transient = (B * (I + P) + B * O) * 4 + (H * N + N * W + (ntm ? 2 * N : 0)) * 8;
+    // The pass's state: initial memories (f32), weights (f64), DAM's usage (f32), the dL/dM and
+    // dL/dw carries (f32, updated in place).
+    const state = B * (N * W * 4 + P * 8 + (ntm ? 0 : N * 4) + N * W * 4 + P * 4);
+    // The largest temporaries: one step's dL/d(iface) and dL/d(reads) (f32), the backward's small
+    // scratch (f64) and the wasm workspace of one element's step.
+    const transient = (B * I + B * H * W) * 4 + (H + N + 1) * 8 +
+      workspaceBytes({ kind, heads: H, N, W, lambda: spec.lambda });
     assert.equal(res.hostBytes, B * T * perStep + state + transient);
     assert.equal(js.run(ep, false).hostBytes, 0, "a forward pass keeps nothing for a backward");
     tf.dispose(res.grads!);

@@ -203,9 +203,12 @@ export class SamModel implements SequenceModel {
     let wPrevJs: Float32Array = new Float32Array(B * HK);
     let prevIdx: Int32Array = new Int32Array(B * HK).map((_, j) => (j % HK) % this.spec.N);
     const dMem: Map<number, Float32Array>[] = Array.from({ length: B }, () => new Map());
+    // dL/d(read weights) of the step being differentiated: the read weights stay in JS (only the
+    // next step's access reads them), so their cotangent is carried here from step to step.
+    let dwCarry: Float32Array = new Float32Array(B * HK);
     const sizes = { heads: Hh, K, W, iface: I };
     const access = tf.customGrad(
-      ((iface: tf.Tensor, _wPrev: tf.Tensor) => {
+      ((iface: tf.Tensor) => {
         const iv = (iface.dataSync() as Float32Array).slice();
         const sel = this.writeAndSelect(B, iv, wPrevJs, prevIdx);
         const P = B * Hh, q = new Float32Array(P * W), beta = new Float32Array(P);
@@ -217,14 +220,13 @@ export class SamModel implements SequenceModel {
           }
         }
         const read = readForward(q, beta, sel.words, P, K, W);
-        const packed = new Float32Array(B * O), wR = new Float32Array(B * HK);
+        const reads = new Float32Array(B * Hh * W), wR = new Float32Array(B * HK);
         for (let b = 0; b < B; b++) {
           for (let h = 0; h < Hh; h++) {
             const base = (b * Hh + h) * (K + W);
             for (let k = 0; k < K; k++) wR[b * HK + h * K + k] = read.out[base + k]!;
-            packed.set(read.out.subarray(base + K, base + K + W), b * O + HK + h * W);
+            reads.set(read.out.subarray(base + K, base + K + W), (b * Hh + h) * W);
           }
-          packed.set(wR.subarray(b * HK, (b + 1) * HK), b * O);
           for (let j = 0; j < HK; j++) {
             if (wR[b * HK + j]! > delta) this.rings[b]!.access(sel.readIdx[b * HK + j]!);
           }
@@ -235,31 +237,33 @@ export class SamModel implements SequenceModel {
         this.trace.readIdx.push(sel.readIdx);
         wPrevJs = wR, prevIdx = sel.readIdx;
         const gradFunc = (dy: tf.Tensor) => {
-          const g = memoryStepGrad(rec, dy.dataSync() as Float32Array, dMem, sizes);
+          // The packed cotangent memoryStepGrad takes: [dL/d(read weights), dL/d(reads)].
+          const dr = dy.dataSync() as Float32Array, d = new Float32Array(B * O);
+          for (let b = 0; b < B; b++) {
+            d.set(dwCarry.subarray(b * HK, (b + 1) * HK), b * O);
+            d.set(dr.subarray(b * Hh * W, (b + 1) * Hh * W), b * O + HK);
+          }
+          const g = memoryStepGrad(rec, d, dMem, sizes);
           this.#rollback(rec);
           rec.rolled = true;
-          return [tf.tensor2d(g.diface, [B, I]), tf.tensor2d(g.dwPrev, [B, HK])];
+          dwCarry = g.dwPrev;
+          return [tf.tensor2d(g.diface, [B, I])];
         };
-        return { value: tf.tensor2d(packed, [B, O]), gradFunc };
+        return { value: tf.tensor2d(reads, [B, Hh * W]), gradFunc };
         // TF.js types customGrad's function as variadic over Tensor | GradSaveFunc and its result
-        // as a generic function; this one takes (iface, wPrev) and returns one tensor
+        // as a generic function; this one takes the interface and returns one tensor
       }) as unknown as Parameters<typeof tf.customGrad>[0],
-    ) as unknown as (
-      iface: tf.Tensor,
-      wPrev: tf.Tensor,
-    ) => tf.Tensor;
+    ) as unknown as (iface: tf.Tensor) => tf.Tensor;
     const f = (...ps: tf.Tensor[]): tf.Scalar => {
       const [Wl, bl, Wi, bi, Wo, bo] = ps as ParamTensors;
       let h: tf.Tensor = tf.zeros([B, Hd]), c: tf.Tensor = tf.zeros([B, Hd]);
-      let r: tf.Tensor = tf.zeros([B, Hh * W]), w: tf.Tensor = tf.zeros([B, HK]);
+      let r: tf.Tensor = tf.zeros([B, Hh * W]);
       let loss: tf.Tensor = tf.scalar(0);
       for (let t = 0; t < ep.T; t++) {
         const x = inputAt(ep, t);
         ({ h, c } = lstmStep(Wl, bl, x, r, h, c));
         const iface = tf.fused.matMul({ a: h as tf.Tensor2D, b: Wi as tf.Tensor2D, bias: bi });
-        const packed = access(iface, w);
-        w = tf.slice(packed, [0, 0], [B, HK]);
-        r = tf.slice(packed, [0, HK], [B, Hh * W]);
+        r = access(iface);
         loss = outputStep(ep, t, h, r, Wo, bo, probsT, loss);
       }
       return loss as tf.Scalar;
@@ -284,6 +288,7 @@ export class SamModel implements SequenceModel {
         hostBytes += rec.writeRows[b]!.byteLength + rec.journal[b]!.byteLength;
       }
     }
+    hostBytes += dwCarry.byteLength;
     for (const a of this.ann ?? []) hostBytes += a.bytes();
     this.#resetEpisode();
     return { loss, probs, grads, hostBytes };
