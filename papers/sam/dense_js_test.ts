@@ -40,6 +40,11 @@ for (const kind of ["ntm", "dam"] as const) {
       assert.ok(scale > 0, `param ${k} has a zero gradient`);
       assert.ok(err <= 1e-4 * Math.max(1, scale), `param ${k}: err ${err} (scale ${scale})`);
     }
+    // A forward-only pass (two reused step slots) gives the same loss and outputs.
+    const fwd = js.run(ep, false);
+    assert.equal(fwd.grads, null);
+    assert.equal(fwd.loss, b.loss);
+    assert.deepEqual(fwd.probs, b.probs);
     tf.dispose([...a.grads!, ...b.grads!]);
     ref.dispose(), js.dispose();
   });
