@@ -18,7 +18,7 @@ import { explicitTransposeMatMul } from "./matmul_kernel.ts";
 import { relaxedSimdSupported } from "./gemm.ts";
 
 /** What this kernel reads of the wasm backend besides {@link AnyBackend}. */
-interface WasmBackendInternals {
+export interface WasmBackendInternals {
   wasm: {
     asm: { memory: WebAssembly.Memory };
     _malloc(bytes: number): number;
@@ -38,7 +38,8 @@ interface PackedB {
   transposed: boolean;
 }
 
-interface Bound {
+/** The GEMM bound to one backend's heap, with its packing scratch. */
+export interface Bound {
   gemm: Gemm;
   scratch: number;
   /** Packed right-hand operands by TF.js dataId, least recently used first. */
@@ -61,7 +62,11 @@ const bound = new WeakMap<object, Bound>();
 /** Backends whose heap the GEMM cannot use (e.g. a shared memory of TF.js's threaded build). */
 const unusable = new WeakSet<object>();
 
-function bind(backend: WasmBackendInternals): Bound | null {
+/**
+ * The GEMM on `backend`'s heap (instantiated and its scratch allocated on first use), or null
+ * when that heap cannot be used (the kernels then fall back).
+ */
+export function bind(backend: WasmBackendInternals): Bound | null {
   const hit = bound.get(backend);
   if (hit) return hit;
   if (unusable.has(backend)) return null;
@@ -100,8 +105,8 @@ export function gemmKernelCalls(): number {
   return calls;
 }
 
-/** Activation name of `_FusedMatMul` → the wasm kernel that applies it after the GEMM. */
-const ACTIVATIONS: Record<string, string> = {
+/** Activation name of a fused kernel → the wasm kernel that applies it after the GEMM. */
+export const ACTIVATIONS: Record<string, string> = {
   relu: "Relu",
   relu6: "Relu6",
   elu: "Elu",
@@ -236,22 +241,35 @@ export function relaxedSimdMatMul(fallback: KernelFunc, fused: boolean): KernelF
     const c = product(backend, a, bIn, transposeA, transposeB);
     if (!c) return fallback(args);
     if (!fused) return c;
-    const any: AnyBackend = backendOf(b);
-    let y = c;
-    if (bias) {
-      y = run("Add", "wasm", any, { a: c, b: bias });
-      free(any, [c]);
-    }
-    const act = ACTIVATIONS[activation];
-    if (act) {
-      const z = run(act, "wasm", any, { x: y }, {
-        alpha: (attrs as { leakyreluAlpha?: number }).leakyreluAlpha,
-      });
-      free(any, [y]);
-      y = z;
-    }
-    return y;
+    return biasActivation(backendOf(b), c, bias, activation, attrs ?? {});
   };
+}
+
+/**
+ * A fused kernel's epilogue on wasm: `c` + bias (broadcast, the backend's `Add`), then the
+ * activation (one of {@link ACTIVATIONS}, or "linear"); frees the intermediates it replaces.
+ */
+export function biasActivation(
+  any: AnyBackend,
+  c: tf.TensorInfo,
+  bias: tf.TensorInfo | undefined,
+  activation: string,
+  attrs: tf.NamedAttrMap,
+): tf.TensorInfo {
+  let y = c;
+  if (bias) {
+    y = run("Add", "wasm", any, { a: c, b: bias });
+    free(any, [c]);
+  }
+  const act = ACTIVATIONS[activation];
+  if (act) {
+    const z = run(act, "wasm", any, { x: y }, {
+      alpha: (attrs as { leakyreluAlpha?: number }).leakyreluAlpha,
+    });
+    free(any, [y]);
+    y = z;
+  }
+  return y;
 }
 
 /**

@@ -1,0 +1,412 @@
+/**
+ * `Conv2D`, `FusedConv2D`, `Conv2DBackpropFilter` and `Conv2DBackpropInput` for the TF.js wasm
+ * backend lowered to the relaxed-SIMD GEMM (`gemm.ts`) with im2col (`im2col.ts`), in place on the
+ * backend's heap. For x `[N, H, W, Ci]`, filter F `[KH, KW, Ci, Co]` (TF.js's layout is already
+ * the `[KH·KW·Ci, Co]` matrix) and the M = N·Ho·Wo output positions:
+ *
+ *   y  = col · F            col = im2col(x)  `[M, KH·KW·Ci]`
+ *   dF = colᵀ · dy          (a transposed operand is a stride, not a copy)
+ *   dx = col2im(dy · Fᵀ)
+ *
+ * All three run in chunks of output rows (≈ 1 MiB of the lowered matrix, so it stays in the
+ * core's L2 between im2col and the GEMM, or the GEMM and col2im): the forward and the input
+ * gradient with the filter packed for the GEMM once per call, the filter gradient (a sum over the
+ * rows) adding each chunk's product into dF. A 1×1, stride-1, unpadded convolution multiplies x
+ * itself (no im2col). NHWC, dilation 1 and float32 only; anything else (NCHW, dilations, PReLU
+ * weights) goes to the kernel it replaces — TF.js's own for the forward ones,
+ * the engine's composites (`conv_kernels.ts`) for the two gradients. `FusedConv2D`'s bias and
+ * activation run as the backend's own kernels after the GEMM, as for `_FusedMatMul`.
+ *
+ * Opt-in like the GEMM (see {@link installRelaxedSimdConv}).
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { backendOf } from "./_kernel_ops.ts";
+import { conv2dBackpropFilterKernel, conv2dBackpropInputKernel } from "./conv_kernels.ts";
+import { relaxedSimdSupported } from "./gemm.ts";
+import {
+  ACTIVATIONS,
+  biasActivation,
+  bind,
+  type Bound,
+  type WasmBackendInternals,
+} from "./gemm_kernel.ts";
+import { im2colOn } from "./im2col.ts";
+import { type KernelFunc, replaceKernel } from "./kernel_registry.ts";
+
+/** Shapes of one NHWC convolution with dilation 1. */
+interface Geometry {
+  N: number;
+  H: number;
+  W: number;
+  C: number;
+  KH: number;
+  KW: number;
+  Co: number;
+  sh: number;
+  sw: number;
+  pt: number;
+  pl: number;
+  Ho: number;
+  Wo: number;
+}
+
+/** Conv attributes as TF.js passes them to these kernels. */
+interface ConvAttrs {
+  strides: number | [number, number];
+  pad: "valid" | "same" | number;
+  dataFormat?: string;
+  dilations?: number | [number, number];
+  dimRoundingMode?: "floor" | "round" | "ceil";
+  activation?: string;
+  filterShape?: number[];
+  inputShape?: number[];
+}
+
+function geometry(xShape: number[], filterShape: number[], a: ConvAttrs): Geometry | null {
+  if (a.dataFormat !== undefined && a.dataFormat !== "NHWC") return null;
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    a.strides,
+    a.dilations ?? 1,
+    a.pad,
+    a.dimRoundingMode,
+    false,
+    "channelsLast",
+  );
+  if (info.dilationHeight !== 1 || info.dilationWidth !== 1) return null;
+  return {
+    N: info.batchSize,
+    H: info.inHeight,
+    W: info.inWidth,
+    C: info.inChannels,
+    KH: info.filterHeight,
+    KW: info.filterWidth,
+    Co: info.outChannels,
+    sh: info.strideHeight,
+    sw: info.strideWidth,
+    pt: info.padInfo.top,
+    pl: info.padInfo.left,
+    Ho: info.outHeight,
+    Wo: info.outWidth,
+  };
+}
+
+/** True when im2col(x) is x itself: 1×1, stride 1, no padding. */
+function identityLowering(g: Geometry): boolean {
+  return g.KH === 1 && g.KW === 1 && g.sh === 1 && g.sw === 1 && g.pt === 0 && g.pl === 0 &&
+    g.Ho === g.H && g.Wo === g.W;
+}
+
+let enabled = true;
+/**
+ * Turns these kernels off (every call goes to the kernel they replaced) or back on; returns the
+ * previous setting. For A/B benchmarks in one process.
+ */
+export function useRelaxedSimdConv(on: boolean): boolean {
+  const was = enabled;
+  enabled = on;
+  return was;
+}
+
+const calls = { forward: 0, filterGrad: 0, inputGrad: 0 };
+/** Convolutions computed by these kernels so far, by kind; tests check they ran. */
+export function convGemmKernelCalls(): Readonly<typeof calls> {
+  return { ...calls };
+}
+
+function offset(backend: WasmBackendInternals, t: tf.TensorInfo): number {
+  return backend.dataIdMap.get(t.dataId)!.memoryOffset;
+}
+
+/** A 16-byte-aligned heap region of `floats` floats: its byte offset and the pointer to free. */
+function alloc(backend: WasmBackendInternals, floats: number): { at: number; raw: number } {
+  const raw = backend.wasm._malloc(floats * 4 + 16);
+  return { at: (raw + 15) & ~15, raw };
+}
+
+/** Floats of the lowered matrix one chunk holds (1 MiB). */
+const CHUNK_FLOATS = 2 ** 18;
+
+/** Rows per chunk for K columns: a multiple of the GEMM's 6-row panels, at least one panel. */
+function chunkRows(K: number, M: number): number {
+  return Math.min(M, Math.max(6, Math.floor(CHUNK_FLOATS / K / 6) * 6));
+}
+
+/** Memories whose lowering module failed to load (their kernels fall back from then on). */
+const noLowering = new WeakSet<WebAssembly.Memory>();
+
+/**
+ * The GEMM and the lowering on `backend`'s heap, both loaded before anything is allocated, or
+ * null (the caller falls back) when either cannot be used there.
+ */
+function ready(backend: WasmBackendInternals): Bound | null {
+  const bound = bind(backend);
+  const memory = backend.wasm.asm.memory;
+  if (!bound || noLowering.has(memory)) return null;
+  try {
+    im2colOn(memory);
+  } catch (e) {
+    noLowering.add(memory);
+    console.warn(
+      `engine: the conv lowering cannot load on the wasm heap (${(e as Error).message}); ` +
+        "conv2d falls back to the previous kernels",
+    );
+    return null;
+  }
+  return bound;
+}
+
+/** Calls `im2col` or `col2im` for output rows [r0, r1) with g's geometry. */
+function lowering(
+  backend: WasmBackendInternals,
+  kind: "im2col" | "col2im",
+  src: number,
+  g: Geometry,
+  r0: number,
+  r1: number,
+  dst: number,
+): void {
+  im2colOn(backend.wasm.asm.memory)[kind](
+    src,
+    g.H,
+    g.W,
+    g.C,
+    g.KH,
+    g.KW,
+    g.sh,
+    g.sw,
+    g.pt,
+    g.pl,
+    g.Ho,
+    g.Wo,
+    r0,
+    r1,
+    dst,
+  );
+}
+
+function zeroFill(backend: WasmBackendInternals, t: tf.TensorInfo): void {
+  const n = tf.util.sizeFromShape(t.shape);
+  new Float32Array(backend.wasm.asm.memory.buffer, offset(backend, t), n).fill(0);
+}
+
+/** `Conv2D` (`fused` false) or `FusedConv2D` (true); `fallback` is the kernel it replaces. */
+export function convGemmForward(fallback: KernelFunc, fused: boolean): KernelFunc {
+  return (args) => {
+    const { inputs, backend: b, attrs } = args;
+    // the wasm backend's heap and dataIds are not in TF.js's public backend type
+    const backend = b as unknown as WasmBackendInternals;
+    // TF.js types attrs as a NamedAttrMap; these are Conv2D's / FusedConv2D's
+    const a = (attrs ?? {}) as unknown as ConvAttrs;
+    const { x, filter, bias, preluActivationWeights } = inputs as Record<
+      string,
+      tf.TensorInfo | undefined
+    >;
+    const activation = a.activation ?? "linear";
+    if (!enabled || !x || !filter || x.dtype !== "float32" || filter.dtype !== "float32") {
+      return fallback(args);
+    }
+    if (
+      fused && (preluActivationWeights || (activation !== "linear" && !ACTIVATIONS[activation]))
+    ) {
+      return fallback(args);
+    }
+    const g = geometry(x.shape, filter.shape, a);
+    const bound = g ? ready(backend) : null;
+    if (!g || !bound) return fallback(args);
+    const M = g.N * g.Ho * g.Wo, K = g.KH * g.KW * g.C;
+    const y = backend.makeOutput([g.N, g.Ho, g.Wo, g.Co], "float32");
+    if (M * g.Co > 0) {
+      if (K === 0) zeroFill(backend, y);
+      else if (identityLowering(g)) {
+        bound.gemm.gemm(
+          M,
+          g.Co,
+          K,
+          offset(backend, x),
+          K,
+          1,
+          offset(backend, filter),
+          g.Co,
+          1,
+          offset(backend, y),
+          g.Co,
+          bound.scratch,
+        );
+      } else {
+        // F [K, Co] packed once; each chunk of rows lowered, then multiplied, while in cache.
+        const packed = alloc(backend, bound.gemm.packedBFloats(K, g.Co));
+        bound.gemm.packB(K, g.Co, offset(backend, filter), g.Co, 1, packed.at);
+        const rows = chunkRows(K, M), col = alloc(backend, rows * K);
+        const px = offset(backend, x), py = offset(backend, y);
+        for (let r0 = 0; r0 < M; r0 += rows) {
+          const r1 = Math.min(M, r0 + rows);
+          lowering(backend, "im2col", px, g, r0, r1, col.at);
+          bound.gemm.gemmPacked(
+            r1 - r0,
+            g.Co,
+            K,
+            col.at,
+            K,
+            1,
+            packed.at,
+            py + r0 * g.Co * 4,
+            g.Co,
+            bound.scratch,
+          );
+        }
+        backend.wasm._free(col.raw);
+        backend.wasm._free(packed.raw);
+      }
+      calls.forward++;
+    }
+    return fused ? biasActivation(backendOf(b), y, bias, activation, attrs ?? {}) : y;
+  };
+}
+
+/** `Conv2DBackpropFilter`: dF = im2col(x)ᵀ · dy. */
+export function convGemmFilterGrad(fallback: KernelFunc): KernelFunc {
+  return (args) => {
+    const { inputs, backend: b, attrs } = args;
+    const backend = b as unknown as WasmBackendInternals;
+    const a = (attrs ?? {}) as unknown as ConvAttrs;
+    const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+    if (!enabled || x.dtype !== "float32" || dy.dtype !== "float32" || !a.filterShape) {
+      return fallback(args);
+    }
+    const g = geometry(x.shape, a.filterShape, a);
+    const bound = g ? ready(backend) : null;
+    if (!g || !bound) return fallback(args);
+    const M = g.N * g.Ho * g.Wo, K = g.KH * g.KW * g.C;
+    const dF = backend.makeOutput(a.filterShape, "float32");
+    if (K * g.Co === 0) return dF;
+    if (M === 0) {
+      zeroFill(backend, dF);
+      return dF;
+    }
+    // op(A) = colᵀ [K, M]: element (i, k) of op(A) is col[k, i], at k·K + i. A chunk of rows
+    // gives its share of the sum; the first writes dF, the others a buffer added into dF.
+    const pdy = offset(backend, dy), pdF = offset(backend, dF);
+    const direct = identityLowering(g), rows = direct ? M : chunkRows(K, M);
+    const col = direct ? { at: offset(backend, x), raw: 0 } : alloc(backend, rows * K);
+    const part = M > rows ? alloc(backend, K * g.Co) : null;
+    for (let r0 = 0; r0 < M; r0 += rows) {
+      const r1 = Math.min(M, r0 + rows);
+      if (!direct) lowering(backend, "im2col", offset(backend, x), g, r0, r1, col.at);
+      const into = r0 === 0 ? pdF : part!.at;
+      bound.gemm.gemm(
+        K,
+        g.Co,
+        r1 - r0,
+        col.at,
+        1,
+        K,
+        pdy + r0 * g.Co * 4,
+        g.Co,
+        1,
+        into,
+        g.Co,
+        bound.scratch,
+      );
+      if (r0 > 0) im2colOn(backend.wasm.asm.memory).accumulate(part!.at, pdF, K * g.Co);
+    }
+    if (col.raw) backend.wasm._free(col.raw);
+    if (part) backend.wasm._free(part.raw);
+    calls.filterGrad++;
+    return dF;
+  };
+}
+
+/** `Conv2DBackpropInput`: dx = col2im(dy · Fᵀ). */
+export function convGemmInputGrad(fallback: KernelFunc): KernelFunc {
+  return (args) => {
+    const { inputs, backend: b, attrs } = args;
+    const backend = b as unknown as WasmBackendInternals;
+    const a = (attrs ?? {}) as unknown as ConvAttrs;
+    const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+    if (!enabled || dy.dtype !== "float32" || filter.dtype !== "float32" || !a.inputShape) {
+      return fallback(args);
+    }
+    const g = geometry(a.inputShape, filter.shape, a);
+    const bound = g ? ready(backend) : null;
+    if (!g || !bound) return fallback(args);
+    const M = g.N * g.Ho * g.Wo, K = g.KH * g.KW * g.C;
+    const dx = backend.makeOutput(a.inputShape, "float32");
+    const direct = identityLowering(g);
+    if (!direct || M * g.Co === 0) zeroFill(backend, dx);
+    if (M * K === 0 || g.Co === 0) return dx;
+    // op(B) = Fᵀ [Co, K]: element (k, j) of op(B) is F[j, k], at j·Co + k.
+    if (direct) {
+      bound.gemm.gemm(
+        M,
+        K,
+        g.Co,
+        offset(backend, dy),
+        g.Co,
+        1,
+        offset(backend, filter),
+        1,
+        g.Co,
+        offset(backend, dx),
+        K,
+        bound.scratch,
+      );
+    } else {
+      // Fᵀ packed once; each chunk of rows of dy·Fᵀ computed, then scattered, while in cache.
+      const packed = alloc(backend, bound.gemm.packedBFloats(g.Co, K));
+      bound.gemm.packB(g.Co, K, offset(backend, filter), 1, g.Co, packed.at);
+      const rows = chunkRows(K, M), dcol = alloc(backend, rows * K);
+      const pdy = offset(backend, dy), pdx = offset(backend, dx);
+      for (let r0 = 0; r0 < M; r0 += rows) {
+        const r1 = Math.min(M, r0 + rows);
+        bound.gemm.gemmPacked(
+          r1 - r0,
+          K,
+          g.Co,
+          pdy + r0 * g.Co * 4,
+          g.Co,
+          1,
+          packed.at,
+          dcol.at,
+          K,
+          bound.scratch,
+        );
+        lowering(backend, "col2im", dcol.at, g, r0, r1, pdx);
+      }
+      backend.wasm._free(dcol.raw);
+      backend.wasm._free(packed.raw);
+    }
+    calls.inputGrad++;
+    return dx;
+  };
+}
+
+/**
+ * Opt in to the GEMM-lowered convolutions on wasm (forward, fused forward and both gradients).
+ * Call it before `installEngine("wasm")`, as `installRelaxedSimdGemm`: a kernel is replaced once,
+ * so the engine then keeps these. Not yet part of `installEngine`, for the same reason as the
+ * GEMM (every committed result's code hash would change). Returns false (and installs nothing)
+ * where relaxed SIMD is absent.
+ */
+export function installRelaxedSimdConv(): boolean {
+  if (!relaxedSimdSupported()) return false;
+  const own = (orig: tf.KernelConfig | null, name: string) => {
+    if (!orig) throw new Error(`engine: wasm has no ${name} kernel to wrap`);
+    return orig.kernelFunc as KernelFunc;
+  };
+  replaceKernel("wasm", "Conv2D", (orig) => convGemmForward(own(orig, "Conv2D"), false));
+  replaceKernel("wasm", "FusedConv2D", (orig) => convGemmForward(own(orig, "FusedConv2D"), true));
+  replaceKernel(
+    "wasm",
+    "Conv2DBackpropFilter",
+    () => convGemmFilterGrad(conv2dBackpropFilterKernel("wasm")),
+  );
+  replaceKernel(
+    "wasm",
+    "Conv2DBackpropInput",
+    () => convGemmInputGrad(conv2dBackpropInputKernel("wasm")),
+  );
+  return true;
+}
