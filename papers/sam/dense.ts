@@ -11,7 +11,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { Episode } from "../../datasets/synthetic/mod.ts";
 import type { Rng } from "../../tasks/core/rng.ts";
 import { initParams, lstmStep, paramList, type Params } from "./controller.ts";
-import { inputAt, outputStep, type ParamTensors, runTape } from "./controller_pass.ts";
+import { inputAt, KeptProbs, outputStep, type ParamTensors, runTape } from "./controller_pass.ts";
 import type { PassResult, SequenceModel } from "./model.ts";
 import { cosineDense } from "./similarity.ts";
 
@@ -68,7 +68,7 @@ export class DenseModel implements SequenceModel {
   run(ep: Episode, backward: boolean): PassResult {
     const { hidden: Hd, N, W, heads: Hh, kind, lambda } = this.spec;
     const B = ep.B, Y = ep.Y;
-    const probsT: tf.Tensor[] = [];
+    const kept = new KeptProbs(ep.T * B * Y);
     const f = (...ps: tf.Tensor[]): tf.Scalar => {
       const [Wl, bl, Wi, bi, Wo, bo] = ps as ParamTensors;
       let h: tf.Tensor = tf.zeros([B, Hd]), c: tf.Tensor = tf.zeros([B, Hd]);
@@ -125,13 +125,13 @@ export class DenseModel implements SequenceModel {
             wPrev = wR;
           }
         }
-        loss = outputStep(ep, t, h, r, Wo, bo, probsT, loss);
+        loss = outputStep(ep, t, h, r, Wo, bo, kept.tensors, loss);
       }
       // The LSTM has no interface layer: tie it to the loss with weight 0 (zero gradient).
       if (kind === "lstm") loss = tf.add(loss, tf.mul(0, tf.add(tf.sum(Wi), tf.sum(bi))));
       return loss as tf.Scalar;
     };
-    const { loss, probs, grads } = runTape(f, this.params, backward, probsT, ep.T * B * Y);
+    const { loss, probs, grads } = runTape(f, this.params, backward, kept);
     return { loss, probs, grads, hostBytes: 0 };
   }
 }

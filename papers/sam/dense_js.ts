@@ -16,7 +16,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { Episode } from "../../datasets/synthetic/mod.ts";
 import type { Rng } from "../../tasks/core/rng.ts";
 import { initParams, lstmStep, paramList, type Params } from "./controller.ts";
-import { inputAt, outputStep, type ParamTensors, runTape } from "./controller_pass.ts";
+import { inputAt, OutputHead, type ParamTensors, runTape } from "./controller_pass.ts";
 import { DenseAccess, type DenseAccessSpec } from "./dense_access.ts";
 import { denseIfaceSize, type DenseSpec } from "./dense.ts";
 import type { PassResult, SequenceModel } from "./model.ts";
@@ -71,22 +71,21 @@ export class DenseJsModel implements SequenceModel {
         // as a generic function; this one takes the interface and returns one tensor
       }) as unknown as Parameters<typeof tf.customGrad>[0],
     ) as unknown as (iface: tf.Tensor) => tf.Tensor;
-    const probsT: tf.Tensor[] = [];
+    const head = new OutputHead(ep);
     const f = (...ps: tf.Tensor[]): tf.Scalar => {
       const [Wl, bl, Wi, bi, Wo, bo] = ps as ParamTensors;
       let h: tf.Tensor = tf.zeros([B, Hd]), c: tf.Tensor = tf.zeros([B, Hd]);
       let r: tf.Tensor = tf.zeros([B, Hh * W]);
-      let loss: tf.Tensor = tf.scalar(0);
       for (let t = 0; t < ep.T; t++) {
         const x = inputAt(ep, t);
         ({ h, c } = lstmStep(Wl, bl, x, r, h, c));
         const iface = tf.fused.matMul({ a: h as tf.Tensor2D, b: Wi as tf.Tensor2D, bias: bi });
         r = access(iface);
-        loss = outputStep(ep, t, h, r, Wo, bo, probsT, loss);
+        head.step(h, r, Wo, bo);
       }
-      return loss as tf.Scalar;
+      return head.loss();
     };
-    const { loss, probs, grads } = runTape(f, this.params, backward, probsT, ep.T * B * ep.Y);
+    const { loss, probs, grads } = runTape(f, this.params, backward, head);
     return { loss, probs, grads, hostBytes: acc.hostBytes() };
   }
 }

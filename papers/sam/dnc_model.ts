@@ -12,7 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { Episode } from "../../datasets/synthetic/mod.ts";
 import type { Rng } from "../../tasks/core/rng.ts";
 import { initParams, lstmStep, paramList, type Params } from "./controller.ts";
-import { inputAt, outputStep, type ParamTensors, runTape } from "./controller_pass.ts";
+import { inputAt, OutputHead, type ParamTensors, runTape } from "./controller_pass.ts";
 import { dncIfaceSize, dncInitialState, type DncState, dncStep, parseDncInterface } from "./dnc.ts";
 import type { PassResult, SequenceModel } from "./model.ts";
 import { SdncAccess, sdncIfaceSize, type StepSelection } from "./sdnc.ts";
@@ -61,14 +61,13 @@ export class DncModel implements SequenceModel {
   /** Forward (and backward) over one episode; the state starts empty every run. */
   run(ep: Episode, backward: boolean): PassResult {
     const { hidden: Hd, N, W, heads: R } = this.spec;
-    const B = ep.B, Y = ep.Y, sizes = { N, W, R };
-    const probsT: tf.Tensor[] = [];
+    const B = ep.B, sizes = { N, W, R };
+    const head = new OutputHead(ep);
     const f = (...ps: tf.Tensor[]): tf.Scalar => {
       const [Wl, bl, Wi, bi, Wo, bo] = ps as ParamTensors;
       let h: tf.Tensor = tf.zeros([B, Hd]), c: tf.Tensor = tf.zeros([B, Hd]);
       let r: tf.Tensor = tf.zeros([B, R * W]);
       let st: DncState = dncInitialState(B, sizes);
-      let loss: tf.Tensor = tf.scalar(0);
       for (let t = 0; t < ep.T; t++) {
         const x = inputAt(ep, t);
         ({ h, c } = lstmStep(Wl, bl, x, r, h, c));
@@ -80,11 +79,11 @@ export class DncModel implements SequenceModel {
         const out = dncStep(st, parseDncInterface(iface, sizes));
         st = out.state;
         r = tf.reshape(out.r, [B, R * W]);
-        loss = outputStep(ep, t, h, r, Wo, bo, probsT, loss);
+        head.step(h, r, Wo, bo);
       }
-      return loss as tf.Scalar;
+      return head.loss();
     };
-    const res = runTape(f, this.params, backward, probsT, ep.T * B * Y);
+    const res = runTape(f, this.params, backward, head);
     return { ...res, hostBytes: 0 };
   }
 }
@@ -128,16 +127,15 @@ export class SdncModel implements SequenceModel {
   /** Forward (and backward) over one episode; memory and links are restored afterwards. */
   run(ep: Episode, backward: boolean): PassResult {
     const { hidden: Hd, W, heads: R } = this.spec;
-    const B = ep.B, Y = ep.Y, acc = this.access;
+    const B = ep.B, acc = this.access;
     if (B !== acc.B) throw new Error(`SdncModel: episode batch ${B}, model built for ${acc.B}`);
-    const probsT: tf.Tensor[] = [];
+    const head = new OutputHead(ep);
     let hostBytes = 0;
     const f = (...ps: tf.Tensor[]): tf.Scalar => {
       const [Wl, bl, Wi, bi, Wo, bo] = ps as ParamTensors;
       let h: tf.Tensor = tf.zeros([B, Hd]), c: tf.Tensor = tf.zeros([B, Hd]);
       let r: tf.Tensor = tf.zeros([B, R * W]);
       let w: tf.Tensor3D = acc.initialReadWeights();
-      let loss: tf.Tensor = tf.scalar(0);
       for (let t = 0; t < ep.T; t++) {
         const x = inputAt(ep, t);
         ({ h, c } = lstmStep(Wl, bl, x, r, h, c));
@@ -149,14 +147,15 @@ export class SdncModel implements SequenceModel {
         const out = acc.unpack(acc.step(iface, w));
         w = out.w;
         r = tf.reshape(out.r, [B, R * W]);
-        loss = outputStep(ep, t, h, r, Wo, bo, probsT, loss);
+        head.step(h, r, Wo, bo);
       }
       // The records are all there before the reverse sweep starts rolling steps back.
+      const loss = head.loss();
       hostBytes = acc.recordBytes();
-      return loss as tf.Scalar;
+      return loss;
     };
     try {
-      const res = runTape(f, this.params, backward, probsT, ep.T * B * Y);
+      const res = runTape(f, this.params, backward, head);
       return { ...res, hostBytes };
     } finally {
       // Steps the sweep did not reach (forward only, or an error) are undone, latest first.

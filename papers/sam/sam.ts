@@ -25,7 +25,7 @@ import {
   paramList,
   type Params,
 } from "./controller.ts";
-import { inputAt, outputStep, type ParamTensors, runTape } from "./controller_pass.ts";
+import { inputAt, OutputHead, type ParamTensors, runTape } from "./controller_pass.ts";
 import { AnnIndex, type AnnOptions, DEFAULT_ANN } from "./ann_index.ts";
 import { loadHnsw } from "./_hnsw.ts";
 import { LruRing } from "./lru_ring.ts";
@@ -194,10 +194,10 @@ export class SamModel implements SequenceModel {
    */
   #runTape(ep: Episode, backward: boolean): PassResult {
     const { heads: Hh, K, W, hidden: Hd, delta } = this.spec;
-    const B = ep.B, HK = Hh * K, I = samIfaceSize(this.spec), Y = ep.Y;
+    const B = ep.B, HK = Hh * K, I = samIfaceSize(this.spec);
     const O = HK + Hh * W;
     const recs: (MemoryStepRecord & { rolled: boolean })[] = [];
-    const probsT: tf.Tensor[] = [];
+    const head = new OutputHead(ep);
     this.trace = { prevIdx: [], lru: [], readIdx: [] };
     this.searchMs = 0;
     let wPrevJs: Float32Array = new Float32Array(B * HK);
@@ -258,19 +258,18 @@ export class SamModel implements SequenceModel {
       const [Wl, bl, Wi, bi, Wo, bo] = ps as ParamTensors;
       let h: tf.Tensor = tf.zeros([B, Hd]), c: tf.Tensor = tf.zeros([B, Hd]);
       let r: tf.Tensor = tf.zeros([B, Hh * W]);
-      let loss: tf.Tensor = tf.scalar(0);
       for (let t = 0; t < ep.T; t++) {
         const x = inputAt(ep, t);
         ({ h, c } = lstmStep(Wl, bl, x, r, h, c));
         const iface = tf.fused.matMul({ a: h as tf.Tensor2D, b: Wi as tf.Tensor2D, bias: bi });
         r = access(iface);
-        loss = outputStep(ep, t, h, r, Wo, bo, probsT, loss);
+        head.step(h, r, Wo, bo);
       }
-      return loss as tf.Scalar;
+      return head.loss();
     };
     let pass: ReturnType<typeof runTape>;
     try {
-      pass = runTape(f, this.params, backward, probsT, ep.T * B * Y);
+      pass = runTape(f, this.params, backward, head);
     } finally {
       // Steps the reverse sweep did not reach (forward only, or an error) are rolled back here,
       // latest first, so the memory always ends where it started.
