@@ -19,13 +19,13 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import process from "node:process";
-import { parseArgs } from "node:util";
 import { medianInterval } from "../core/interval.ts";
 import { Rng } from "../core/rng.ts";
 import { median } from "../core/stats.ts";
 import { convLstmCase } from "./bench_cases.ts";
 import { loadAverage, measureClockMHz, TorchPeer } from "./bench_machine.ts";
 import { installRelaxedSimdConv, useRelaxedSimdConv } from "./conv_gemm_kernel.ts";
+import { handBenchArgs } from "./hand_bench_args.ts";
 import { installEngine } from "./install.ts";
 
 interface Row {
@@ -83,16 +83,7 @@ interface OutRow {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: { rounds: { type: "string", default: "9" }, "no-peer": { type: "boolean" } },
-    strict: true,
-  });
-  const rounds = Number(values.rounds);
-  if (!Number.isInteger(rounds) || rounds < 1) {
-    console.error(`conv_gemm_bench: --rounds must be a positive integer, got ${values.rounds}`);
-    Deno.exit(2);
-  }
+  const { rounds, noPeer } = handBenchArgs("conv_gemm_bench");
   await tf.setBackend("wasm");
   await tf.ready();
   if (!installRelaxedSimdConv()) {
@@ -102,7 +93,7 @@ async function main(): Promise<void> {
   installEngine("wasm");
   const loadBefore = loadAverage();
   const clock = measureClockMHz();
-  const started = values["no-peer"] ? null : await TorchPeer.start(1);
+  const started = noPeer ? null : await TorchPeer.start(1);
   const peer = started?.peer ?? null;
   const rng = new Rng(7);
   const cell = convLstmCase();

@@ -8,49 +8,39 @@
  * @module
  */
 
-/** The lowering of one memory; pointers are byte offsets, rows [r0, r1) of the output positions. */
+/**
+ * One lowering call over output rows [r0, r1): `src` and `dst` are byte offsets, x is `[N, H, W,
+ * C]`, the lowered matrix has KH·KW·C floats per row, its row r − r0 at the start of its buffer.
+ */
+export type LoweringCall = (
+  src: number,
+  H: number,
+  W: number,
+  C: number,
+  KH: number,
+  KW: number,
+  sh: number,
+  sw: number,
+  pt: number,
+  pl: number,
+  Ho: number,
+  Wo: number,
+  r0: number,
+  r1: number,
+  dst: number,
+) => void;
+
+/** The lowering of one memory. */
 export interface Im2col {
   /**
    * col[r − r0, (kh, kw, c)] = x[n, oh·sh − pt + kh, ow·sw − pl + kw, c] (0 outside x) for
-   * r = (n, oh, ow) in [r0, r1); x is `[N, H, W, C]`, col has KH·KW·C floats per row.
+   * r = (n, oh, ow) in [r0, r1): src = x, dst = col.
    */
-  im2col(
-    x: number,
-    H: number,
-    W: number,
-    C: number,
-    KH: number,
-    KW: number,
-    sh: number,
-    sw: number,
-    pt: number,
-    pl: number,
-    Ho: number,
-    Wo: number,
-    r0: number,
-    r1: number,
-    col: number,
-  ): void;
+  im2col: LoweringCall;
+  /** The adjoint of {@link Im2col.im2col}: dx[n, ih, iw, c] += col[…]; src = col, dst = dx (zeroed by the caller). */
+  col2im: LoweringCall;
   /** dst[i] += src[i] for i < n (byte offsets). */
   accumulate(src: number, dst: number, n: number): void;
-  /** The adjoint of {@link Im2col.im2col}: dx[n, ih, iw, c] += col[…] (dx zeroed by the caller). */
-  col2im(
-    col: number,
-    H: number,
-    W: number,
-    C: number,
-    KH: number,
-    KW: number,
-    sh: number,
-    sw: number,
-    pt: number,
-    pl: number,
-    Ho: number,
-    Wo: number,
-    r0: number,
-    r1: number,
-    dx: number,
-  ): void;
 }
 
 /** The committed binary's location (read once, compiled once per process). */
