@@ -1,8 +1,9 @@
 /**
  * What the byte-for-byte rebuild tests of the committed wasm binaries share (the engine's
- * `wasm/gemm.wasm`, SAM's `wasm/dense_access.wasm`): finding Debian's clang 19, running a build
- * script into a temporary folder and comparing its output with the committed file, and listing a
- * binary's sections. Used by tests only; nothing in the engine imports it.
+ * `wasm/gemm.wasm` and `wasm/im2col.wasm`, SAM's `wasm/dense_access.wasm`): finding Debian's clang
+ * 19, running a build script into a temporary folder and comparing its output with the committed
+ * file, listing a binary's sections, and `wasmBuildTests`, which registers both tests of one
+ * binary. Used by tests only; nothing in the engine imports it.
  * @module
  */
 import assert from "node:assert/strict";
@@ -55,4 +56,39 @@ export function sectionIds(bytes: Uint8Array): number[] {
     p += size;
   }
   return ids;
+}
+
+/**
+ * Registers the two tests of one committed binary: `script` rebuilds it byte for byte (skipped,
+ * with a warning, where clang-19 is missing outside CI), and the binary imports only a memory,
+ * exports exactly `exports` and has no data segment (data would land on the importer's heap at
+ * instantiation).
+ */
+export function wasmBuildTests(script: string, wasm: URL, exports: string[]): void {
+  const file = wasm.pathname.split("/").pop()!, name = script.split("/").pop()!;
+  if (!clang19() && !IN_CI) {
+    console.warn(
+      `${name}: skipping the byte-for-byte rebuild: clang-19 is not installed ` +
+        "(apt-get install -y clang-19 lld-19; .ci/run installs it)",
+    );
+  }
+  Deno.test({
+    name: `${name} rebuilds the committed ${file} byte for byte`,
+    ignore: !clang19() && !IN_CI,
+    fn: () => assertRebuildsCommitted(script, wasm),
+  });
+  Deno.test(`the committed ${file} imports only a memory, exports ${exports.join(", ")} and has no data`, async () => {
+    const bytes = await Deno.readFile(wasm);
+    const mod = new WebAssembly.Module(bytes);
+    assert.deepEqual(WebAssembly.Module.imports(mod), [
+      { module: "env", name: "memory", kind: "memory" },
+    ]);
+    assert.deepEqual(
+      WebAssembly.Module.exports(mod).map((e) => e.name).sort(),
+      [...exports].sort(),
+    );
+    // 11: data, 12: data count.
+    const ids = sectionIds(bytes);
+    assert.ok(!ids.includes(11) && !ids.includes(12), `sections ${ids}`);
+  });
 }
