@@ -220,35 +220,22 @@ export function convGemmForward(fallback: KernelFunc, fused: boolean): KernelFun
     const y = backend.makeOutput([g.N, g.Ho, g.Wo, g.Co], "float32");
     if (M * g.Co > 0) {
       if (K === 0) zeroFill(backend, y);
-      else if (identityLowering(g)) {
-        bound.gemm.gemm(
-          M,
-          g.Co,
-          K,
-          offset(backend, x),
-          K,
-          1,
-          offset(backend, filter),
-          g.Co,
-          1,
-          offset(backend, y),
-          g.Co,
-          bound.scratch,
-        );
-      } else {
-        // F [K, Co] packed once; each chunk of rows lowered, then multiplied, while in cache.
+      else {
+        // F [K, Co] packed once; each chunk of rows lowered (x itself for a 1×1 stride-1 conv),
+        // then multiplied, while in cache.
         const packed = alloc(backend, bound.gemm.packedBFloats(K, g.Co));
         bound.gemm.packB(K, g.Co, offset(backend, filter), g.Co, 1, packed.at);
-        const rows = chunkRows(K, M), col = alloc(backend, rows * K);
+        const rows = chunkRows(K, M);
+        const col = identityLowering(g) ? null : alloc(backend, rows * K);
         const px = offset(backend, x), py = offset(backend, y);
         for (let r0 = 0; r0 < M; r0 += rows) {
           const r1 = Math.min(M, r0 + rows);
-          lowering(backend, "im2col", px, g, r0, r1, col.at);
+          if (col) lowering(backend, "im2col", px, g, r0, r1, col.at);
           bound.gemm.gemmPacked(
             r1 - r0,
             g.Co,
             K,
-            col.at,
+            col ? col.at : px + r0 * K * 4,
             K,
             1,
             packed.at,
@@ -257,7 +244,7 @@ export function convGemmForward(fallback: KernelFunc, fused: boolean): KernelFun
             bound.scratch,
           );
         }
-        backend.wasm._free(col.raw);
+        if (col) backend.wasm._free(col.raw);
         backend.wasm._free(packed.raw);
       }
       calls.forward++;
@@ -288,13 +275,13 @@ export function convGemmFilterGrad(fallback: KernelFunc): KernelFunc {
     }
     // op(A) = colᵀ [K, M]: element (i, k) of op(A) is col[k, i], at k·K + i. A chunk of rows
     // gives its share of the sum; the first writes dF, the others a buffer added into dF.
-    const pdy = offset(backend, dy), pdF = offset(backend, dF);
+    const px = offset(backend, x), pdy = offset(backend, dy), pdF = offset(backend, dF);
     const direct = identityLowering(g), rows = direct ? M : chunkRows(K, M);
-    const col = direct ? { at: offset(backend, x), raw: 0 } : alloc(backend, rows * K);
+    const col = direct ? { at: px, raw: 0 } : alloc(backend, rows * K);
     const part = M > rows ? alloc(backend, K * g.Co) : null;
     for (let r0 = 0; r0 < M; r0 += rows) {
       const r1 = Math.min(M, r0 + rows);
-      if (!direct) lowering(backend, "im2col", offset(backend, x), g, r0, r1, col.at);
+      if (!direct) lowering(backend, "im2col", px, g, r0, r1, col.at);
       const into = r0 === 0 ? pdF : part!.at;
       bound.gemm.gemm(
         K,
@@ -337,47 +324,31 @@ export function convGemmInputGrad(fallback: KernelFunc): KernelFunc {
     const direct = identityLowering(g);
     if (!direct || M * g.Co === 0) zeroFill(backend, dx);
     if (M * K === 0 || g.Co === 0) return dx;
-    // op(B) = Fᵀ [Co, K]: element (k, j) of op(B) is F[j, k], at j·Co + k.
-    if (direct) {
-      bound.gemm.gemm(
-        M,
+    // op(B) = Fᵀ [Co, K]: element (k, j) of op(B) is F[j, k], at j·Co + k. Fᵀ packed once; each
+    // chunk of rows of dy·Fᵀ computed, then scattered while in cache (written into dx itself for
+    // a 1×1 stride-1 conv).
+    const packed = alloc(backend, bound.gemm.packedBFloats(g.Co, K));
+    bound.gemm.packB(g.Co, K, offset(backend, filter), 1, g.Co, packed.at);
+    const rows = chunkRows(K, M), dcol = direct ? null : alloc(backend, rows * K);
+    const pdy = offset(backend, dy), pdx = offset(backend, dx);
+    for (let r0 = 0; r0 < M; r0 += rows) {
+      const r1 = Math.min(M, r0 + rows);
+      bound.gemm.gemmPacked(
+        r1 - r0,
         K,
         g.Co,
-        offset(backend, dy),
+        pdy + r0 * g.Co * 4,
         g.Co,
         1,
-        offset(backend, filter),
-        1,
-        g.Co,
-        offset(backend, dx),
+        packed.at,
+        dcol ? dcol.at : pdx + r0 * K * 4,
         K,
         bound.scratch,
       );
-    } else {
-      // Fᵀ packed once; each chunk of rows of dy·Fᵀ computed, then scattered, while in cache.
-      const packed = alloc(backend, bound.gemm.packedBFloats(g.Co, K));
-      bound.gemm.packB(g.Co, K, offset(backend, filter), 1, g.Co, packed.at);
-      const rows = chunkRows(K, M), dcol = alloc(backend, rows * K);
-      const pdy = offset(backend, dy), pdx = offset(backend, dx);
-      for (let r0 = 0; r0 < M; r0 += rows) {
-        const r1 = Math.min(M, r0 + rows);
-        bound.gemm.gemmPacked(
-          r1 - r0,
-          K,
-          g.Co,
-          pdy + r0 * g.Co * 4,
-          g.Co,
-          1,
-          packed.at,
-          dcol.at,
-          K,
-          bound.scratch,
-        );
-        lowering(backend, "col2im", dcol.at, g, r0, r1, pdx);
-      }
-      backend.wasm._free(dcol.raw);
-      backend.wasm._free(packed.raw);
+      if (dcol) lowering(backend, "col2im", dcol.at, g, r0, r1, pdx);
     }
+    if (dcol) backend.wasm._free(dcol.raw);
+    backend.wasm._free(packed.raw);
     calls.inputGrad++;
     return dx;
   };
