@@ -10,16 +10,18 @@
  * - Words are stored L2-normalised in an inner-product space, so distance = 1 − cosine.
  * - Updates: a new word (first write) is inserted at once. Words that are re-written
  *   additively are marked *dirty* instead of being re-linked in the graph (hnswlib's in-place
- *   update is the costly operation); queries score the dirty set exactly from the true memory
- *   and merge it with the index's answer, and the dirty set is flushed into the graph in one
- *   batch every `flushEvery` dirty words. `eager: true` re-links every written word at once.
+ *   update is the costly operation): hnswlib's `markDelete` keeps a dirty word's stale entry as a
+ *   waypoint of the graph but out of every answer, so the K words a search returns are all
+ *   clean; queries score the dirty set exactly from the true memory and merge it with that
+ *   answer, and the dirty set is unmarked and flushed into the graph in one batch every
+ *   `flushEvery` dirty words. `eager: true` re-links every written word at once.
  * - A memory that persists across sequences (`endSequence`): the backward pass rolls every
  *   write back, so words never re-linked during the sequence match the graph again for free.
  * @module
  */
 import type { HnswIndex, HnswLib } from "./_hnsw.ts";
 import type { SparseMemory } from "./sparse_memory.ts";
-import { NORM_EPS } from "./similarity.ts";
+import { NORM_EPS, normJs } from "./similarity.ts";
 
 /** Index options. */
 export interface AnnOptions {
@@ -80,6 +82,9 @@ export class AnnIndex {
   #flushedThisSequence = new Set<number>();
   #repDeleted = false;
   #vec: Float32Array;
+  #bestS = new Float64Array(0);
+  #bestI = new Int32Array(0);
+  #free: number[] = [];
   readonly timing: AnnTiming = { insertMs: 0, updateMs: 0, searchMs: 0, inserts: 0, updates: 0 };
 
   /** @param capacity max distinct words written between resets (the N-independent bound). */
@@ -161,7 +166,8 @@ export class AnnIndex {
       }
     } else if (this.opts.eager) {
       this.#relink(i);
-    } else {
+    } else if (!this.#dirty.has(i)) {
+      idx.markDelete(i);
       this.#dirty.add(i);
       if (this.#dirty.size >= this.opts.flushEvery) this.flush();
     }
@@ -174,9 +180,11 @@ export class AnnIndex {
     this.timing.updates++;
   }
 
-  /** Re-link every dirty word in the graph. */
+  /** Unmark every dirty word and re-link it in the graph. */
   flush(): void {
     for (const i of this.#dirty) {
+      // hnswlib-wasm enables replacement of deleted elements, so addPoint refuses a marked one.
+      this.#index!.unmarkDelete(i);
       this.#relink(i);
       this.#flushedThisSequence.add(i);
     }
@@ -191,7 +199,10 @@ export class AnnIndex {
    */
   endSequence(): void {
     if (this.opts.eager) return;
-    this.#dirty = this.#flushedThisSequence;
+    const idx = this.#index!, next = this.#flushedThisSequence;
+    for (const i of this.#dirty) if (!next.has(i)) idx.unmarkDelete(i);
+    for (const i of next) if (!this.#dirty.has(i)) idx.markDelete(i);
+    this.#dirty = next;
     this.#flushedThisSequence = new Set();
     if (this.#dirty.size >= this.opts.flushEvery) this.flush();
     this.#flushedThisSequence.clear();
@@ -199,8 +210,8 @@ export class AnnIndex {
 
   /**
    * Approximate top-K for one query q[qOff..qOff+W): outIdx/outSim [K] at outOff, most similar
-   * first. Candidates are the index's K nearest (scored again from the true words) plus the
-   * dirty words (scored exactly).
+   * first. Candidates are the index's K nearest clean words (scored again from the true words)
+   * plus the dirty words (scored exactly).
    */
   search(
     q: Float32Array,
@@ -212,26 +223,48 @@ export class AnnIndex {
   ): void {
     const mem = this.#mem, b = this.#b, N = mem.N, W = mem.W;
     const query = q.subarray(qOff, qOff + W);
+    if (this.#bestS.length < K) this.#bestS = new Float64Array(K), this.#bestI = new Int32Array(K);
     const t0 = performance.now();
-    const kq = Math.min(K, this.#index!.getCurrentCount() - (this.#repDeleted ? 1 : 0));
-    const res = this.#index!.searchKnn(query, kq, undefined);
+    const live = this.#index!.getCurrentCount() - this.#dirty.size - (this.#repDeleted ? 1 : 0);
+    const kq = Math.min(K, live);
+    const res = kq > 0 ? this.#index!.searchKnn(query, kq, undefined) : { neighbors: [] };
     this.timing.searchMs += performance.now() - t0;
-    const cand: { i: number; s: number }[] = [];
-    for (const n of res.neighbors) {
-      if (n === N) break;
-      if (!this.#dirty.has(n)) cand.push({ i: n, s: mem.similarity(b, query, 0, n) });
+    // The K best candidates by (similarity desc, index asc), kept sorted as they are offered: the
+    // same K as sorting every candidate, without building the candidate list.
+    const bestS = this.#bestS, bestI = this.#bestI;
+    let n = 0;
+    const offer = (i: number, s: number) => {
+      n++;
+      let p = Math.min(n, K) - 1;
+      if (n > K && (s < bestS[p]! || (s === bestS[p]! && i > bestI[p]!))) return;
+      while (p > 0 && (s > bestS[p - 1]! || (s === bestS[p - 1]! && i < bestI[p - 1]!))) {
+        bestS[p] = bestS[p - 1]!, bestI[p] = bestI[p - 1]!, p--;
+      }
+      bestS[p] = s, bestI[p] = i;
+    };
+    // Cosine from the true word, as SparseMemory.similarity computes it (query norm taken once).
+    const data = mem.data[b]!, norms = mem.norms[b]!, qn = normJs(query, 0, W);
+    const score = (i: number) => {
+      let dot = 0;
+      for (let j = 0, o = i * W; j < W; j++, o++) dot += data[o]! * query[j]!;
+      return dot / (norms[i]! * qn);
+    };
+    for (const i of res.neighbors) {
+      if (i === N) break;
+      offer(i, score(i));
     }
-    for (const i of this.#dirty) cand.push({ i, s: mem.similarity(b, query, 0, i) });
+    for (const i of this.#dirty) offer(i, score(i));
     // Never-written words are exact candidates (similarity 0) whether or not the graph search
     // reached their representative (it can miss it among many near-identical words).
-    const free: number[] = [];
+    const free = this.#free;
+    free.length = 0;
     mem.unwritten(b, K, free);
-    for (const i of free) cand.push({ i, s: 0 });
-    cand.sort((a, c) => c.s - a.s || a.i - c.i);
+    for (const i of free) offer(i, 0);
+    // Fewer than K candidates: the last one repeats.
     for (let k = 0; k < K; k++) {
-      const c = cand[Math.min(k, cand.length - 1)]!;
-      outIdx[outOff + k] = c.i;
-      outSim[outOff + k] = c.s;
+      const c = Math.min(k, n - 1);
+      outIdx[outOff + k] = bestI[c]!;
+      outSim[outOff + k] = bestS[c]!;
     }
   }
 }

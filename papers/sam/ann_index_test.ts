@@ -57,3 +57,38 @@ Deno.test("AnnIndex finds the exact top-K words, filling with never-written word
     ann.dispose();
   }
 });
+
+Deno.test("AnnIndex answers with clean words when the graph's nearest entries are dirty", async () => {
+  const lib = await loadHnsw();
+  const N = 64, W = 8, K = 4, rng = new Rng(3);
+  const mem = new SparseMemory(1, N, W);
+  const ann = new AnnIndex(lib, mem, 0, N, { ...DEFAULT_ANN, eager: false, flushEvery: 1000 });
+  const row = new Float32Array(W);
+  for (let i = 0; i < 16; i++) {
+    for (let j = 0; j < W; j++) row[j] = rng.normal();
+    mem.setRow(0, i, row, 0);
+    mem.markWritten(0, i);
+    ann.written(i);
+  }
+  const q = Float32Array.from({ length: W }, () => rng.normal());
+  const eIdx = new Int32Array(16), eSims = new Float32Array(16);
+  mem.topKLinear(0, q, 0, 1, 16, eIdx, eSims, 0);
+  // Re-write the six words nearest to q so that they point away from it: the graph still holds
+  // their old (nearest) entries, which must not crowd the clean words out of the answer.
+  for (const i of eIdx.slice(0, 6)) {
+    mem.readRow(0, i, row, 0);
+    for (let j = 0; j < W; j++) row[j] = -row[j]! - q[j]!;
+    mem.setRow(0, i, row, 0);
+    ann.written(i);
+  }
+  const idx = new Int32Array(K), sims = new Float32Array(K);
+  ann.search(q, 0, K, idx, sims, 0);
+  const exact = new Int32Array(K);
+  mem.topKLinear(0, q, 0, 1, K, exact, new Float32Array(K), 0);
+  assert.deepEqual([...idx], [...exact]);
+  // Flushing unmarks and re-links them; the answer stays exact.
+  ann.flush();
+  ann.search(q, 0, K, idx, sims, 0);
+  assert.deepEqual([...idx], [...exact]);
+  ann.dispose();
+});
