@@ -13,7 +13,6 @@ export interface HnswIndex {
   addPoint(v: Float32Array, label: number, replaceDeleted: boolean): void;
   addPoints(v: Float32Array[], labels: number[], replaceDeleted: boolean): void;
   markDelete(label: number): void;
-  unmarkDelete(label: number): void;
   searchKnn(
     q: Float32Array,
     k: number,

@@ -355,9 +355,11 @@ export function convGemmInputGrad(fallback: KernelFunc): KernelFunc {
 }
 
 /**
- * Install the GEMM-lowered convolutions on wasm (forward, fused forward and both gradients).
- * `installEngine("wasm")` calls it first, as `installRelaxedSimdGemm`. Returns false (and installs
- * nothing) where relaxed SIMD is absent; the engine's direct convolutions are the kernels then.
+ * Opt in to the GEMM-lowered convolutions on wasm (forward, fused forward and both gradients).
+ * Call it before `installEngine("wasm")`, as `installRelaxedSimdGemm`: a kernel is replaced once,
+ * so the engine then keeps these. Not yet part of `installEngine`, for the same reason as the
+ * GEMM (every committed result's code hash would change). Returns false (and installs nothing)
+ * where relaxed SIMD is absent.
  */
 export function installRelaxedSimdConv(): boolean {
   if (!relaxedSimdSupported()) return false;
