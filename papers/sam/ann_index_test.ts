@@ -86,7 +86,7 @@ Deno.test("AnnIndex answers with clean words when the graph's nearest entries ar
   const exact = new Int32Array(K);
   mem.topKLinear(0, q, 0, 1, K, exact, new Float32Array(K), 0);
   assert.deepEqual([...idx], [...exact]);
-  // Flushing unmarks and re-links them; the answer stays exact.
+  // Flushing re-links them in the graph; the answer stays exact.
   ann.flush();
   ann.search(q, 0, K, idx, sims, 0);
   assert.deepEqual([...idx], [...exact]);

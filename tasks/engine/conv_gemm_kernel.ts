@@ -187,6 +187,22 @@ function lowering(
   );
 }
 
+/**
+ * What every lowered conv needs: its geometry, the GEMM and lowering bound to the heap, and the
+ * GEMM's M = N·Ho·Wo rows and K = KH·KW·C depth; null where the conv falls back.
+ */
+function plan(
+  backend: WasmBackendInternals,
+  xShape: number[],
+  filterShape: number[],
+  a: ConvAttrs,
+): { g: Geometry; bound: Bound; M: number; K: number } | null {
+  const g = geometry(xShape, filterShape, a);
+  const bound = g ? ready(backend) : null;
+  if (!g || !bound) return null;
+  return { g, bound, M: g.N * g.Ho * g.Wo, K: g.KH * g.KW * g.C };
+}
+
 function zeroFill(backend: WasmBackendInternals, t: tf.TensorInfo): void {
   const n = tf.util.sizeFromShape(t.shape);
   new Float32Array(backend.wasm.asm.memory.buffer, offset(backend, t), n).fill(0);
@@ -213,10 +229,9 @@ export function convGemmForward(fallback: KernelFunc, fused: boolean): KernelFun
     ) {
       return fallback(args);
     }
-    const g = geometry(x.shape, filter.shape, a);
-    const bound = g ? ready(backend) : null;
-    if (!g || !bound) return fallback(args);
-    const M = g.N * g.Ho * g.Wo, K = g.KH * g.KW * g.C;
+    const p = plan(backend, x.shape, filter.shape, a);
+    if (!p) return fallback(args);
+    const { g, bound, M, K } = p;
     const y = backend.makeOutput([g.N, g.Ho, g.Wo, g.Co], "float32");
     if (M * g.Co > 0) {
       if (K === 0) zeroFill(backend, y);
@@ -263,10 +278,9 @@ export function convGemmFilterGrad(fallback: KernelFunc): KernelFunc {
     if (!enabled || x.dtype !== "float32" || dy.dtype !== "float32" || !a.filterShape) {
       return fallback(args);
     }
-    const g = geometry(x.shape, a.filterShape, a);
-    const bound = g ? ready(backend) : null;
-    if (!g || !bound) return fallback(args);
-    const M = g.N * g.Ho * g.Wo, K = g.KH * g.KW * g.C;
+    const p = plan(backend, x.shape, a.filterShape, a);
+    if (!p) return fallback(args);
+    const { g, bound, M, K } = p;
     const dF = backend.makeOutput(a.filterShape, "float32");
     if (K * g.Co === 0) return dF;
     if (M === 0) {
@@ -316,10 +330,9 @@ export function convGemmInputGrad(fallback: KernelFunc): KernelFunc {
     if (!enabled || dy.dtype !== "float32" || filter.dtype !== "float32" || !a.inputShape) {
       return fallback(args);
     }
-    const g = geometry(a.inputShape, filter.shape, a);
-    const bound = g ? ready(backend) : null;
-    if (!g || !bound) return fallback(args);
-    const M = g.N * g.Ho * g.Wo, K = g.KH * g.KW * g.C;
+    const p = plan(backend, a.inputShape, filter.shape, a);
+    if (!p) return fallback(args);
+    const { g, bound, M, K } = p;
     const dx = backend.makeOutput(a.inputShape, "float32");
     const direct = identityLowering(g);
     if (!direct || M * g.Co === 0) zeroFill(backend, dx);

@@ -111,20 +111,21 @@ export class GemmThreads {
     heap.set(b, bOff / 4);
     // Rows of C per thread, in multiples of the micro-kernel's 6 rows where there are enough.
     const per = Math.ceil(m / T / 6) * 6;
+    // gemm()'s arguments for thread t's rows [t·per, (t + 1)·per) of C, in its own scratch.
+    const rowsOf = (t: number) => {
+      const r0 = Math.min(m, t * per), r1 = Math.min(m, r0 + per);
+      return [r1 - r0, n, k, aOff + r0 * k * 4, k, 1, bOff, n, 1, cOff + r0 * n * 4, n, t * sb];
+    };
     const ctl = this.#ctl;
     for (let t = 1; t < T; t++) {
-      const r0 = Math.min(m, t * per), r1 = Math.min(m, r0 + per);
       const w = t * CTL_WORDS;
-      ctl.set(
-        [r1 - r0, n, k, aOff + r0 * k * 4, k, 1, bOff, n, 1, cOff + r0 * n * 4, n, t * sb],
-        w + 2,
-      );
+      ctl.set(rowsOf(t), w + 2);
       Atomics.store(ctl, w + 1, 0);
       Atomics.add(ctl, w, 1);
       Atomics.notify(ctl, w);
     }
-    const r1 = Math.min(m, per);
-    if (r1 > 0) this.#gemm.gemm(r1, n, k, aOff, k, 1, bOff, n, 1, cOff, n, 0);
+    const own = rowsOf(0);
+    if (own[0]! > 0) this.#gemm.gemm(...own);
     for (let t = 1; t < T; t++) {
       const w = t * CTL_WORDS;
       while (Atomics.load(ctl, w + 1) === 0) Atomics.wait(ctl, w + 1, 0, 1000);
