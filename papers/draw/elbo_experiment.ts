@@ -52,9 +52,11 @@ export interface ElboCell {
  * uses the `binarized_mnist` entry, so it reuses `elbo_mnist`'s model from the weight cache.
  */
 export const DEFAULT_STEPS: Record<DrawDataset, number> = {
-  binarized_mnist: 3400, // ≈ 18 min: 1.1 epochs (2,600 steps gave 100.6 nats, README)
-  omniglot: 800, // ≈ 4.5 min: 0.53 epoch
-  fashion_mnist: 500, // ≈ 3 min: 0.13 epoch
+  // Sized by wall time: the engine's relaxed-SIMD GEMM convolutions made a step ≈ 1.38× faster
+  // (train_bench.ts, two replicas: 381 → 277 ms), so each set trains ≈ 1.35× the steps it did.
+  binarized_mnist: 4600, // ≈ 16 min: 1.5 epochs (2,600 steps gave 100.6 nats, 3,400 gave 99.35)
+  omniglot: 1100, // ≈ 6 min: 0.72 epoch
+  fashion_mnist: 700, // ≈ 3 min: 0.19 epoch
 };
 
 /** Profiles of the experiments that train on `dataset`; the default `steps` differ per set. */

@@ -17,7 +17,7 @@
  * the engine's composites (`conv_kernels.ts`) for the two gradients. `FusedConv2D`'s bias and
  * activation run as the backend's own kernels after the GEMM, as for `_FusedMatMul`.
  *
- * Opt-in like the GEMM (see {@link installRelaxedSimdConv}).
+ * Installed by the engine with the GEMM (see {@link installRelaxedSimdConv}).
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
@@ -368,11 +368,9 @@ export function convGemmInputGrad(fallback: KernelFunc): KernelFunc {
 }
 
 /**
- * Opt in to the GEMM-lowered convolutions on wasm (forward, fused forward and both gradients).
- * Call it before `installEngine("wasm")`, as `installRelaxedSimdGemm`: a kernel is replaced once,
- * so the engine then keeps these. Not yet part of `installEngine`, for the same reason as the
- * GEMM (every committed result's code hash would change). Returns false (and installs nothing)
- * where relaxed SIMD is absent.
+ * Install the GEMM-lowered convolutions on wasm (forward, fused forward and both gradients).
+ * `installEngine("wasm")` calls it first, as `installRelaxedSimdGemm`. Returns false (and installs
+ * nothing) where relaxed SIMD is absent; the engine's direct convolutions are the kernels then.
  */
 export function installRelaxedSimdConv(): boolean {
   if (!relaxedSimdSupported()) return false;

@@ -273,11 +273,10 @@ export function biasActivation(
 }
 
 /**
- * Opt in to the relaxed-SIMD GEMM for the wasm backend's BatchMatMul / _FusedMatMul (wrapping the
- * engine's flag-free matmul as its fallback). Call it before `installEngine("wasm")`: the engine
- * then keeps this kernel (a kernel is replaced once). Not yet part of `installEngine`: making it
- * the default changes every result's code hash, so it waits for the next full rerun of the
- * committed results. Returns false (and installs nothing) where relaxed SIMD is absent.
+ * Install the relaxed-SIMD GEMM as the wasm backend's BatchMatMul / _FusedMatMul (wrapping the
+ * engine's flag-free matmul as its fallback). `installEngine("wasm")` calls it first (a kernel is
+ * replaced once). Returns false (and installs nothing) where relaxed SIMD is absent; the engine's
+ * flag-free matmul is the kernel then.
  */
 export function installRelaxedSimdGemm(): boolean {
   if (!relaxedSimdSupported()) return false;

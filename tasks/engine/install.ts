@@ -3,6 +3,7 @@
  *
  * | backend | kernels added (+) or replaced (~) |
  * |---|---|
+ * | wasm, relaxed SIMD | ~ BatchMatMul / _FusedMatMul (relaxed-SIMD GEMM, gemm_kernel.ts), ~ Conv2D / FusedConv2D / Conv2DBackpropFilter / Conv2DBackpropInput (im2col + that GEMM, conv_gemm_kernel.ts); without relaxed SIMD the row below applies |
  * | wasm | ~ Identity / same-dtype Cast (share the buffer instead of copying), + Conv2DBackpropFilter, ~ Conv2DBackpropInput (≈14× faster), + UnsortedSegmentSum, ~ OneHot (float32 bug), ~ BatchMatMul / _FusedMatMul (transpose flags → explicit transposes) |
  * | cpu | ~ Conv2DBackpropFilter (≈80× its forward conv before), ~ UnsortedSegmentSum (O(size) instead of O(segments·size)), ~ TensorScatterUpdate (wrote into its input) |
  * | wasm, cpu | + EngineLstmGates / EngineLstmGatesGrad / EngineLstmGatesSaved / EngineLstmGatesVjp (fused LSTM gate math, see lstm_gates.ts) |
@@ -13,6 +14,8 @@
  * @module
  */
 import { conv2dBackpropFilterKernel, conv2dBackpropInputKernel } from "./conv_kernels.ts";
+import { installRelaxedSimdConv } from "./conv_gemm_kernel.ts";
+import { installRelaxedSimdGemm } from "./gemm_kernel.ts";
 import { registerIndexGradients } from "./index_gradients.ts";
 import { replaceKernel } from "./kernel_registry.ts";
 import { explicitTransposeMatMul } from "./matmul_kernel.ts";
@@ -51,6 +54,10 @@ function installFusedCells(backendName: string): void {
 }
 
 function installWasm(): void {
+  // Relaxed-SIMD GEMM and GEMM-lowered convolutions first (a kernel is replaced once); where
+  // relaxed SIMD is absent they install nothing and the kernels below stay.
+  installRelaxedSimdGemm();
+  installRelaxedSimdConv();
   replaceKernel("wasm", "Identity", () => sharedIdentityKernel());
   replaceKernel("wasm", "Cast", (orig) => {
     if (!orig) throw new Error("engine: wasm has no Cast kernel to wrap");
