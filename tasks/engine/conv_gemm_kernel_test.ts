@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { assertClose, cpuReference, normals, readAll, useBackend } from "./_test_util.ts";
 import { convGemmKernelCalls, installRelaxedSimdConv } from "./conv_gemm_kernel.ts";
 
-// The kernels are opt-in (see installRelaxedSimdConv): install them before the engine does.
+// installEngine installs them too; installing them here first lets these tests run without it.
 const installed = installRelaxedSimdConv();
 
 /**

@@ -4,7 +4,7 @@ import { assertClose, cpuReference, normals, readAll, useBackend } from "./_test
 import { relaxedSimdSupported } from "./gemm.ts";
 import { gemmKernelCalls, installRelaxedSimdGemm, useRelaxedSimdGemm } from "./gemm_kernel.ts";
 
-// The kernel is opt-in (see installRelaxedSimdGemm): install it before the engine does.
+// installEngine installs it too; installing it here first lets these tests run without the engine.
 installRelaxedSimdGemm();
 
 /**
@@ -46,7 +46,7 @@ async function equivalent(t: Deno.TestContext, cases: Case[]): Promise<void> {
   }
 }
 
-Deno.test("relaxed SIMD is present on this Deno, so the opt-in GEMM can install", () => {
+Deno.test("relaxed SIMD is present on this Deno, so the GEMM installs", () => {
   assert.ok(relaxedSimdSupported(), "WebAssembly.validate rejected f32x4.relaxed_madd");
 });
 
