@@ -33,6 +33,18 @@ interface GemmExports {
   gemm_scratch_floats(): number;
 }
 
+/** One product for {@link GemmThreads.product}: out [m, n] = op(A)·op(B). */
+export interface Product {
+  a: Float32Array;
+  b: Float32Array;
+  m: number;
+  k: number;
+  n: number;
+  transposeA: boolean;
+  transposeB: boolean;
+  out: Float32Array;
+}
+
 /** A GEMM over one shared memory, run by this thread and `threads − 1` Workers. */
 export class GemmThreads {
   readonly threads: number;
@@ -97,9 +109,23 @@ export class GemmThreads {
 
   /** C = A·B for row-major a [m, k] and b [k, n]; returns a new c [m, n]. */
   matmul(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float32Array {
-    if (a.length !== m * k || b.length !== k * n) {
+    const c = new Float32Array(m * n);
+    this.product({ a, b, m, k, n, transposeA: false, transposeB: false, out: c });
+    return c;
+  }
+
+  /**
+   * out = op(A)·op(B), row-major [m, n], where `a` holds A as stored (op(A) is [m, k]: a is
+   * [k, m] when `transposeA`) and `b` likewise; transposes become strides, nothing is transposed.
+   * `a`, `b` and `out` may be views on another memory (the TF.js heap): they are copied in and
+   * out, and `out` may not alias them.
+   */
+  product(p: Product): void {
+    const { a, b, m, k, n, transposeA, transposeB, out } = p;
+    if (a.length !== m * k || b.length !== k * n || out.length !== m * n) {
       throw new Error(
-        `gemm_threads: a has ${a.length} values, b ${b.length}; want ${m * k}, ${k * n}`,
+        `gemm_threads: a has ${a.length} values, b ${b.length}, out ${out.length}; ` +
+          `want ${m * k}, ${k * n}, ${m * n}`,
       );
     }
     const T = this.threads, sb = this.#scratchBytes;
@@ -109,12 +135,27 @@ export class GemmThreads {
     const heap = new Float32Array(this.#memory.buffer);
     heap.set(a, aOff / 4);
     heap.set(b, bOff / 4);
+    const [rsa, csa] = transposeA ? [1, m] : [k, 1];
+    const [rsb, csb] = transposeB ? [1, k] : [n, 1];
     // Rows of C per thread, in multiples of the micro-kernel's 6 rows where there are enough.
     const per = Math.ceil(m / T / 6) * 6;
     // gemm()'s arguments for thread t's rows [t·per, (t + 1)·per) of C, in its own scratch.
     const rowsOf = (t: number) => {
       const r0 = Math.min(m, t * per), r1 = Math.min(m, r0 + per);
-      return [r1 - r0, n, k, aOff + r0 * k * 4, k, 1, bOff, n, 1, cOff + r0 * n * 4, n, t * sb];
+      return [
+        r1 - r0,
+        n,
+        k,
+        aOff + r0 * rsa * 4,
+        rsa,
+        csa,
+        bOff,
+        rsb,
+        csb,
+        cOff + r0 * n * 4,
+        n,
+        t * sb,
+      ];
     };
     const ctl = this.#ctl;
     for (let t = 1; t < T; t++) {
@@ -125,13 +166,16 @@ export class GemmThreads {
       Atomics.notify(ctl, w);
     }
     const own = rowsOf(0);
-    if (own[0]! > 0) this.#gemm.gemm(...own);
+    if (own[0]! > 0 && k > 0) this.#gemm.gemm(...own);
+    let failed = 0;
     for (let t = 1; t < T; t++) {
       const w = t * CTL_WORDS;
       while (Atomics.load(ctl, w + 1) === 0) Atomics.wait(ctl, w + 1, 0, 1000);
-      if (Atomics.load(ctl, w + 1) < 0) throw new Error(`gemm_threads: worker ${t} failed`);
+      if (Atomics.load(ctl, w + 1) < 0) failed = t;
     }
-    return new Float32Array(this.#memory.buffer, cOff, m * n).slice();
+    if (failed) throw new Error(`gemm_threads: worker ${failed} failed`);
+    if (k === 0) out.fill(0);
+    else out.set(new Float32Array(this.#memory.buffer, cOff, m * n));
   }
 
   /** Stop the Workers (a Worker blocked in `Atomics.wait` is woken to return first). */
