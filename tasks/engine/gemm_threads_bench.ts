@@ -12,12 +12,12 @@
  *
  * @module
  */
-import { medianInterval } from "../core/interval.ts";
 import { Rng } from "../core/rng.ts";
 import { median } from "../core/stats.ts";
 import { loadAverage, measureClockMHz, TorchPeer } from "./bench_machine.ts";
 import { GemmThreads } from "./gemm_threads.ts";
 import { handBenchArgs } from "./hand_bench_args.ts";
+import { intervalCell, r3, roundedInterval as iv } from "./hand_bench_stats.ts";
 
 interface Shape {
   name: string;
@@ -32,12 +32,6 @@ const SHAPES: Shape[] = [
   { name: "1024² A·B", m: 1024, k: 1024, n: 1024, peer: "matmul1024", reps: 3 },
   { name: "conv im2col 6272×1600·1600×128", m: 6272, k: 1600, n: 128, reps: 2 },
 ];
-
-const r3 = (x: number) => Math.round(x * 1000) / 1000;
-const iv = (v: number[]) => {
-  const i = medianInterval(v);
-  return { median: r3(i.median), lo: r3(i.lo), hi: r3(i.hi) };
-};
 
 function time(pool: GemmThreads, a: Float32Array, b: Float32Array, s: Shape): number {
   const ms: number[] = [];
@@ -97,19 +91,19 @@ async function main(): Promise<void> {
   one.close(), two.close();
   await p1?.peer?.close();
   await p2?.peer?.close();
-  const f = (x: unknown) => {
-    const v = x as { median: number; lo: number; hi: number } | null;
-    return v ? `${v.median} [${v.lo}, ${v.hi}]` : "";
-  };
   console.log(
     "| shape | ours 1 thread ms | ours 2 threads ms | our 2/1 scaling | PyTorch 1 / 2 threads ms | PyTorch scaling | ours / PyTorch, 1 thread | ours / PyTorch, 2 threads |",
   );
   console.log("|---|---|---|---|---|---|---|---|");
   for (const r of rows) {
     console.log(
-      `| ${r.shape} | ${f(r.ours1Ms)} | ${f(r.ours2Ms)} | ${f(r.oursScaling)} | ` +
-        `${f(r.peer1Ms)} / ${f(r.peer2Ms)} | ${f(r.peerScaling)} | ${f(r.ratioToPeer1)} | ` +
-        `${f(r.ratioToPeer2)} |`,
+      `| ${r.shape} | ${intervalCell(r.ours1Ms)} | ${intervalCell(r.ours2Ms)} | ${
+        intervalCell(r.oursScaling)
+      } | ` +
+        `${intervalCell(r.peer1Ms)} / ${intervalCell(r.peer2Ms)} | ${
+          intervalCell(r.peerScaling)
+        } | ${intervalCell(r.ratioToPeer1)} | ` +
+        `${intervalCell(r.ratioToPeer2)} |`,
     );
   }
   console.log(JSON.stringify({

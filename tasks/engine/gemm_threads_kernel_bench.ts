@@ -12,12 +12,12 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { medianInterval } from "../core/interval.ts";
 import { median } from "../core/stats.ts";
 import { loadAverage, measureClockMHz } from "./bench_machine.ts";
 import { GemmThreads } from "./gemm_threads.ts";
 import { installThreadedMatMul } from "./gemm_threads_kernel.ts";
 import { handBenchArgs } from "./hand_bench_args.ts";
+import { intervalCell, r3, roundedInterval as iv } from "./hand_bench_stats.ts";
 import { setupBackend } from "./mod.ts";
 
 interface Shape {
@@ -41,12 +41,6 @@ const SHAPES: Shape[] = [
     reps: 20,
   },
 ];
-
-const r3 = (x: number) => Math.round(x * 1000) / 1000;
-const iv = (v: number[]) => {
-  const i = medianInterval(v);
-  return { median: r3(i.median), lo: r3(i.lo), hi: r3(i.hi) };
-};
 
 function time(a: tf.Tensor2D, b: tf.Tensor2D, s: Shape): number {
   const ms: number[] = [];
@@ -97,16 +91,16 @@ async function main(): Promise<void> {
     });
   }
   pool.close();
-  const f = (x: unknown) => {
-    const v = x as { median: number; lo: number; hi: number };
-    return `${v.median} [${v.lo}, ${v.hi}]`;
-  };
   console.log(
     "| shape (tf.matMul, wasm) | one-thread kernel ms | threaded kernel, 2 threads ms | scaling |",
   );
   console.log("|---|---|---|---|");
   for (const r of rows) {
-    console.log(`| ${r.shape} | ${f(r.oneThreadMs)} | ${f(r.twoThreadsMs)} | ${f(r.scaling)} |`);
+    console.log(
+      `| ${r.shape} | ${intervalCell(r.oneThreadMs)} | ${intervalCell(r.twoThreadsMs)} | ${
+        intervalCell(r.scaling)
+      } |`,
+    );
   }
   console.log(JSON.stringify({
     rounds,
