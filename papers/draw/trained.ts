@@ -13,7 +13,8 @@ import { type DrawDataset, loadDrawData } from "./data.ts";
 import { stableHash } from "../../tasks/core/json.ts";
 import { readCachedModel, type TrainedRecord, writeCachedModel } from "./model_cache.ts";
 import { ReplicaPool } from "./replica_pool.ts";
-import { train, type TrainConfig } from "./train.ts";
+import { assignFlat, flatWeights, train, type TrainConfig } from "./train.ts";
+import { movingAverage } from "./weight_average.ts";
 
 /** Bump when the model or training code changes in a way that changes trained weights. */
 export const TRAINING_CODE_VERSION = 2;
@@ -51,6 +52,11 @@ export type ModelFields = {
    * each); GPU backends always train with 1. Part of the cache key: shards draw their own noise.
    */
   replicas: number;
+  /**
+   * Decay of the moving average of the weights (`weight_average.ts`) kept after every step and
+   * loaded into the model when training ends; 0: the last step's weights.
+   */
+  ema: number;
   /** Use the weight cache (false: always train). */
   useCache: boolean;
 };
@@ -92,6 +98,7 @@ export async function trainedModel(
     trainConfig,
     dataset,
     v: TRAINING_CODE_VERSION,
+    ...(f.ema > 0 ? { ema: f.ema } : {}), // absent when 0: earlier cache keys stay valid
   })}`;
   const model = new ConvDraw(modelConfig);
   const replicas = trainConfig.replicas ?? 1;
@@ -114,16 +121,21 @@ export async function trainedModel(
       }
     }
     const t0 = performance.now();
+    const average: { w: Float32Array | null } = { w: null };
     const curve = await train(
       model,
       data.train,
       data.trainBinarization === "dynamic",
       trainConfig,
       {
-        onStep: (step, loss) => progress?.update(step, f.steps, `loss ${loss.toFixed(1)} nats`),
+        onStep: (step, loss) => {
+          if (f.ema > 0) average.w = movingAverage(average.w, flatWeights(model), f.ema);
+          progress?.update(step, f.steps, `loss ${loss.toFixed(1)} nats`);
+        },
         pool,
       },
     );
+    if (average.w) assignFlat(model, average.w);
     const record = {
       key,
       modelConfig,
