@@ -9,7 +9,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { runEngineBench } from "./engine/mod.ts";
+// The bench, not mod.ts: it measures and is never part of a result's code hash.
+import { runEngineBench } from "./engine/bench.ts";
 import { runSamTrainBench } from "../papers/sam/mod.ts";
 import { writeBenchResult } from "./harness/bench_result.ts";
 

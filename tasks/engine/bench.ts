@@ -12,6 +12,10 @@
  *   median of the per-round ratios, with a distribution-free 95 % interval
  *   (`tasks/core/interval.ts`), checked against issue 14's target: meets, below, or
  *   straddles it (`bench_timing.ts`).
+ * - Each such round ends with a turn of ours on every core: a `GemmThreads` pool with the
+ *   threaded matmul and conv kernels (`gemm_threads_kernel.ts`) installed for that turn only. Its
+ *   rows give the scaling (our one-thread time / ours on every core, per round, with its interval,
+ *   against issue 14's 1.7× on matmul and conv) and the all-cores peer against ours on every core.
  * - Other backends: `warmup` untimed steps, then `reps` timed steps; the median is reported.
  *
  * @module
@@ -21,11 +25,15 @@ import "@tensorflow/tfjs-backend-wasm";
 import { peakRssBytes } from "../core/memory.ts";
 import { median } from "../core/stats.ts";
 import { type BenchCase, convLstmCase, lstmCase, matmulCase } from "./bench_cases.ts";
+import { relaxedSimdSupported } from "./gemm.ts";
+import { GemmThreads } from "./gemm_threads.ts";
+import { installThreadedConv, installThreadedMatMul } from "./gemm_threads_kernel.ts";
 import { loadAverage, type MachineInfo, machineInfo, round } from "./bench_machine.ts";
 import {
   type BenchRow,
   benchRow,
   interleavedRounds,
+  type OursThreaded,
   type Peers,
   startPeers,
   timeAlone,
@@ -72,23 +80,34 @@ async function benchBackend(
   backend: string,
   quick: boolean,
   peers: Peers | null,
+  pool: GemmThreads | null,
 ): Promise<BenchRow[] | null> {
   if (!(await tf.setBackend(backend))) return null;
   await tf.ready();
   installEngine(backend);
+  const threaded: OursThreaded | null = pool && {
+    threads: pool.threads,
+    install: () => {
+      const matmul = installThreadedMatMul(pool), conv = installThreadedConv(pool);
+      return () => (conv(), matmul());
+    },
+  };
   const rows: BenchRow[] = [];
   for (const make of [matmulCase, lstmCase, convLstmCase]) {
     const c = make();
     try {
       const times = peers
-        ? await interleavedRounds(c, backend, peers, quick)
+        ? await interleavedRounds(c, backend, peers, quick, threaded)
         : await timeAlone(c, backend, quick);
       const row = benchRow(c, backend, times);
       console.error(
         `${backend.padEnd(6)} ${c.name.padEnd(13)} ${row.msMedian.toFixed(2).padStart(9)} ms` +
           (row.ratioToPeer === null
             ? ""
-            : `  peer ${row.peerMsMedian} ms, ratio ${row.ratioToPeer} [${row.ratioToPeerLow}, ${row.ratioToPeerHigh}]`),
+            : `  peer ${row.peerMsMedian} ms, ratio ${row.ratioToPeer} [${row.ratioToPeerLow}, ${row.ratioToPeerHigh}]`) +
+          (row.scalingThreads === null
+            ? ""
+            : `  ${row.threads} threads ${row.msMedianThreads} ms, scaling ${row.scalingThreads} [${row.scalingThreadsLow}, ${row.scalingThreadsHigh}]`),
       );
       rows.push(row);
     } finally {
@@ -155,8 +174,8 @@ export function markdownTable(rows: BenchRow[]): string {
   const iv = (r: number | null, lo: number | null, hi: number | null) =>
     r === null ? "–" : `${f(r)} [${f(lo)}, ${f(hi)}]`;
   const lines = [
-    "| case | backend | ms (median) | GFLOP/s | rounds | PyTorch 1 thread, ms | ratio [95% interval] | target | verdict | PyTorch all cores, ms | ratio [95% interval] |",
-    "|---|---|---|---|---|---|---|---|---|---|---|",
+    "| case | backend | ms (median) | GFLOP/s | rounds | PyTorch 1 thread, ms | ratio [95% interval] | target | verdict | PyTorch all cores, ms | ratio [95% interval] | ours on all cores, ms | scaling [95% interval] | target | verdict | PyTorch all cores / ours all cores [95% interval] |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const r of rows) {
     const cells = [
@@ -171,6 +190,15 @@ export function markdownTable(rows: BenchRow[]): string {
       r.verdict ?? "–",
       f(r.peerMsMedianAllCores, 1),
       iv(r.ratioToPeerAllCores, r.ratioToPeerAllCoresLow, r.ratioToPeerAllCoresHigh),
+      f(r.msMedianThreads, 1),
+      iv(r.scalingThreads, r.scalingThreadsLow, r.scalingThreadsHigh),
+      f(r.scalingTarget),
+      r.scalingVerdict ?? "–",
+      iv(
+        r.ratioThreadsToPeerAllCores,
+        r.ratioThreadsToPeerAllCoresLow,
+        r.ratioThreadsToPeerAllCoresHigh,
+      ),
     ];
     lines.push(`| ${cells.join(" | ")} |`);
   }
@@ -286,6 +314,16 @@ export async function runEngineBench(
   const backends = await backendsToTime(opts.backends, notes);
   const peers = await startPeers(opts.noPeer ?? false, machine.cores);
   notes.push(peers.note);
+  // Ours on every core: only in the rounds against the peer, and only with relaxed SIMD.
+  const pool = peers.one && machine.cores > 1 && backends.includes(PEER_BACKEND) &&
+      relaxedSimdSupported()
+    ? await GemmThreads.start(machine.cores)
+    : null;
+  notes.push(
+    pool
+      ? `ours on all cores: a ${pool.threads}-thread GemmThreads pool with the threaded matmul and conv kernels, the last turn of each round`
+      : "ours on all cores: not run (needs the peer, wasm, relaxed SIMD and more than one core)",
+  );
   if (peers.one && !backends.includes(PEER_BACKEND)) {
     notes.push(`the peer is paired with ${PEER_BACKEND} only, which was not timed`);
   }
@@ -293,7 +331,8 @@ export async function runEngineBench(
     const rows: BenchRow[] = [];
     let adapter: string | null = null;
     for (const backend of backends) {
-      const got = await benchBackend(backend, quick, backend === PEER_BACKEND ? peers : null);
+      const onPeer = backend === PEER_BACKEND;
+      const got = await benchBackend(backend, quick, onPeer ? peers : null, onPeer ? pool : null);
       if (got === null) notes.push(`${backend} skipped: failed to initialise`);
       else rows.push(...got);
       if (got && backend === "webgpu") adapter = await webgpuAdapterName();
@@ -315,6 +354,7 @@ export async function runEngineBench(
       notes,
     });
   } finally {
+    pool?.close();
     await peers.one?.close();
     await peers.all?.close();
   }

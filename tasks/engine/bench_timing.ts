@@ -1,7 +1,8 @@
 /**
  * How the engine bench times a case: alone (`warmup` untimed steps, then `reps` timed ones), or
- * in interleaved rounds against the PyTorch peers, and the row each gives (ratios as medians
- * over rounds with a distribution-free interval, checked against issue 14's targets).
+ * in interleaved rounds against the PyTorch peers (each round ending with a turn of ours on every
+ * core), and the row each gives (ratios as medians over rounds with a distribution-free interval,
+ * checked against issue 14's targets).
  *
  * @module
  */
@@ -38,12 +39,29 @@ export interface BenchRow {
   ratioToPeerAllCores: number | null;
   ratioToPeerAllCoresLow: number | null;
   ratioToPeerAllCoresHigh: number | null;
+  /** Threads of ours in each round's last turn (the thread-pool kernels installed), or null. */
+  threads: number | null;
+  msMedianThreads: number | null;
+  /** Our one-thread time / our `threads`-thread time: median of the per-round ratios. */
+  scalingThreads: number | null;
+  scalingThreadsLow: number | null;
+  scalingThreadsHigh: number | null;
+  /** Issue 14's target for that scaling (matmul and conv), and where the interval lies. */
+  scalingTarget: number | null;
+  scalingVerdict: TargetVerdict | null;
+  /** The all-cores peer's time / ours on `threads` threads. */
+  ratioThreadsToPeerAllCores: number | null;
+  ratioThreadsToPeerAllCoresLow: number | null;
+  ratioThreadsToPeerAllCoresHigh: number | null;
   /** Peak bytes of TF.js tensors during one step (`tf.profile`). */
   tfPeakBytes: number;
 }
 
 /** Issue 14's targets for one wasm thread against the one-thread peer (peer time / ours). */
 const TARGETS: Record<string, number> = { matmul1024: 0.45, lstmStep: 1.0, convLstmStep: 0.5 };
+
+/** Issue 14's target for the scaling from one core to two, on matmul and conv. */
+const SCALING_TARGETS: Record<string, number> = { matmul1024: 1.7, convLstmStep: 1.7 };
 
 /**
  * Timed repetitions per case and backend when timed alone. cpu and software webgpu are
@@ -101,7 +119,16 @@ export async function timeAlone(c: BenchCase, backend: string, quick: boolean): 
   await timeSteps(c, backend, warmup);
   const ms = await timeSteps(c, backend, reps);
   const tfPeakBytes = await stepPeakBytes(c);
-  return { ms, rounds: null, perRound: [], peerMs: [], peerAllMs: [], tfPeakBytes };
+  return {
+    ms,
+    rounds: null,
+    perRound: [],
+    peerMs: [],
+    peerAllMs: [],
+    msThreads: [],
+    threads: null,
+    tfPeakBytes,
+  };
 }
 
 /** The PyTorch peers: one thread (like tfjs-backend-wasm here) and every core. */
@@ -123,17 +150,41 @@ export async function startPeers(noPeer: boolean, cores: number): Promise<Peers>
 export interface CaseTimes {
   ms: number[];
   rounds: number | null;
-  /** Per round: our median, and each peer's. */
-  perRound: { ours: number; one: number | null; all: number | null }[];
+  /** Per round: our median, each peer's, and ours on several threads. */
+  perRound: { ours: number; one: number | null; all: number | null; threads: number | null }[];
   peerMs: number[];
   peerAllMs: number[];
+  /** Ours with the thread-pool kernels installed, and on how many threads (null: not run). */
+  msThreads: number[];
+  threads: number | null;
   tfPeakBytes: number;
+}
+
+/** Ours on several cores: the pool's size, and what installs its kernels (returns the uninstall). */
+export interface OursThreaded {
+  threads: number;
+  install(): () => void;
+}
+
+/** `n` steps of `c` with the thread-pool kernels installed for those steps only. */
+async function timeThreaded(
+  c: BenchCase,
+  backend: string,
+  n: number,
+  t: OursThreaded,
+): Promise<number[]> {
+  const uninstall = t.install();
+  try {
+    return await timeSteps(c, backend, n);
+  } finally {
+    uninstall();
+  }
 }
 
 /**
  * Our repetitions and the peers', interleaved in rounds after a warm-up of each (see the
  * module doc). Each round runs the all-cores peer, then the one-thread peer, then ours, so
- * that ours and the one-thread peer's are adjacent. After each peer's turn the bench waits
+ * that ours and the one-thread peer's are adjacent, then (given `threaded`) ours on every core. After each peer's turn the bench waits
  * until its process is idle ({@link TorchPeer.settle}): the idle OpenBLAS threads of the
  * multi-threaded peer spin for tens of milliseconds after each call and would slow the next.
  */
@@ -142,9 +193,11 @@ export async function interleavedRounds(
   backend: string,
   peers: Peers,
   quick: boolean,
+  threaded: OursThreaded | null = null,
 ): Promise<CaseTimes> {
   const { warmup, rounds, perRound } = roundsFor(c.name, quick);
   await timeSteps(c, backend, warmup);
+  if (threaded) await timeThreaded(c, backend, warmup, threaded);
   await peers.all?.time(c.name, warmup);
   await peers.all?.settle();
   await peers.one?.time(c.name, warmup);
@@ -155,6 +208,8 @@ export async function interleavedRounds(
     perRound: [],
     peerMs: [],
     peerAllMs: [],
+    msThreads: [],
+    threads: threaded?.threads ?? null,
     tfPeakBytes: 0,
   };
   for (let r = 0; r < rounds; r++) {
@@ -163,28 +218,34 @@ export async function interleavedRounds(
     const one = peers.one ? await peers.one.time(c.name, perRound) : null;
     await peers.one?.settle();
     const ours = await timeSteps(c, backend, perRound);
+    const many = threaded ? await timeThreaded(c, backend, perRound, threaded) : null;
     out.ms.push(...ours);
     if (one) out.peerMs.push(...one);
     if (all) out.peerAllMs.push(...all);
+    if (many) out.msThreads.push(...many);
     out.perRound.push({
       ours: median(ours),
       one: one && median(one),
       all: all && median(all),
+      threads: many && median(many),
     });
   }
   out.tfPeakBytes = await stepPeakBytes(c);
   return out;
 }
 
-/** A ratio's median and interval over rounds of (peer / ours), or nulls without a peer. */
+type Turn = keyof CaseTimes["perRound"][number];
+
+/** A ratio's median and interval over rounds of (num / den), or null where a turn is missing. */
 function roundRatio(
   rounds: CaseTimes["perRound"],
-  peer: "one" | "all",
+  num: Turn,
+  den: Turn,
 ): { ratio: number; low: number; high: number; confidence: number } | null {
   const ratios: number[] = [];
   for (const r of rounds) {
-    const p = r[peer];
-    if (p !== null) ratios.push(p / r.ours);
+    const n = r[num], d = r[den];
+    if (n !== null && d !== null) ratios.push(n / d);
   }
   if (ratios.length === 0) return null;
   const iv = medianInterval(ratios);
@@ -199,9 +260,14 @@ function roundRatio(
 /** One row from a case's timings. */
 export function benchRow(c: BenchCase, backend: string, t: CaseTimes): BenchRow {
   const m = median(t.ms);
-  const one = roundRatio(t.perRound, "one");
-  const all = roundRatio(t.perRound, "all");
+  const one = roundRatio(t.perRound, "one", "ours");
+  const all = roundRatio(t.perRound, "all", "ours");
+  const scaling = roundRatio(t.perRound, "ours", "threads");
+  const allToThreads = roundRatio(t.perRound, "all", "threads");
   const target = one && TARGETS[c.name] !== undefined ? TARGETS[c.name]! : null;
+  const scalingTarget = scaling && SCALING_TARGETS[c.name] !== undefined
+    ? SCALING_TARGETS[c.name]!
+    : null;
   return {
     case: c.name,
     backend,
@@ -222,6 +288,18 @@ export function benchRow(c: BenchCase, backend: string, t: CaseTimes): BenchRow 
     ratioToPeerAllCores: all?.ratio ?? null,
     ratioToPeerAllCoresLow: all?.low ?? null,
     ratioToPeerAllCoresHigh: all?.high ?? null,
+    threads: t.msThreads.length ? t.threads : null,
+    msMedianThreads: t.msThreads.length ? round(median(t.msThreads)) : null,
+    scalingThreads: scaling?.ratio ?? null,
+    scalingThreadsLow: scaling?.low ?? null,
+    scalingThreadsHigh: scaling?.high ?? null,
+    scalingTarget,
+    scalingVerdict: scaling && scalingTarget !== null
+      ? targetVerdict({ lo: scaling.low, hi: scaling.high }, scalingTarget)
+      : null,
+    ratioThreadsToPeerAllCores: allToThreads?.ratio ?? null,
+    ratioThreadsToPeerAllCoresLow: allToThreads?.low ?? null,
+    ratioThreadsToPeerAllCoresHigh: allToThreads?.high ?? null,
     tfPeakBytes: t.tfPeakBytes,
   };
 }

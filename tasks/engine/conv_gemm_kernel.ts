@@ -17,6 +17,11 @@
  * the engine's composites (`conv_kernels.ts`) for the two gradients. `FusedConv2D`'s bias and
  * activation run as the backend's own kernels after the GEMM, as for `_FusedMatMul`.
  *
+ * On several cores (opt-in, {@link useConvThreads}; `installThreadedConv` in
+ * `gemm_threads_kernel.ts` sets it): a conv of at least `minMacs` multiply-adds sends each chunk's
+ * product to a thread pool instead (chunks of ≤ 4 MiB of the lowered matrix, of equal size, copied
+ * into the pool's shared memory and back); the lowering itself stays on this thread.
+ *
  * Installed by the engine with the GEMM (see {@link installRelaxedSimdConv}).
  * @module
  */
@@ -110,7 +115,39 @@ export function useRelaxedSimdConv(on: boolean): boolean {
   return was;
 }
 
-const calls = { forward: 0, filterGrad: 0, inputGrad: 0 };
+/**
+ * A product on several cores (a `GemmThreads` pool fits): out [m, n] = op(A)·op(B) for row-major
+ * `a` (op(A) [m, k]; a is [k, m] when `transposeA`) and `b` likewise, copied in and out.
+ */
+export interface ConvThreads {
+  product(p: {
+    a: Float32Array;
+    b: Float32Array;
+    m: number;
+    k: number;
+    n: number;
+    transposeA: boolean;
+    transposeB: boolean;
+    out: Float32Array;
+  }): void;
+  /** Convolutions below this many multiply-adds stay on this thread. */
+  minMacs: number;
+}
+
+let threads: ConvThreads | null = null;
+/** Sends large convolutions' products to `t` (null: every conv on this thread); returns the previous. */
+export function useConvThreads(t: ConvThreads | null): ConvThreads | null {
+  const was = threads;
+  threads = t;
+  return was;
+}
+
+/** The pool for a conv of `macs` multiply-adds, or null when it stays on this thread. */
+function poolFor(macs: number): ConvThreads | null {
+  return threads && macs >= threads.minMacs ? threads : null;
+}
+
+const calls = { forward: 0, filterGrad: 0, inputGrad: 0, threaded: 0 };
 /** Convolutions computed by these kernels so far, by kind; tests check they ran. */
 export function convGemmKernelCalls(): Readonly<typeof calls> {
   return { ...calls };
@@ -132,6 +169,24 @@ const CHUNK_FLOATS = 2 ** 18;
 /** Rows per chunk for K columns: a multiple of the GEMM's 6-row panels, at least one panel. */
 function chunkRows(K: number, M: number): number {
   return Math.min(M, Math.max(6, Math.floor(CHUNK_FLOATS / K / 6) * 6));
+}
+
+/**
+ * Floats of the lowered matrix one pool chunk holds (4 MiB): each chunk is copied into the pool's
+ * memory, so a chunk should be large enough to keep every thread busy, and small enough to stay
+ * near the caches.
+ */
+const POOL_CHUNK_FLOATS = 2 ** 20;
+
+/** Rows per pool chunk: chunks of at most 4 MiB, all of (nearly) the same size, in 6-row panels. */
+function poolRows(K: number, M: number): number {
+  const most = Math.max(6, Math.floor(POOL_CHUNK_FLOATS / K / 6) * 6);
+  return Math.min(M, Math.ceil(M / Math.ceil(M / most) / 6) * 6);
+}
+
+/** `floats` floats of the heap from byte offset `at` (made anew: a malloc may detach views). */
+function heap(backend: WasmBackendInternals, at: number, floats: number): Float32Array {
+  return new Float32Array(backend.wasm.asm.memory.buffer, at, floats);
 }
 
 /** Memories whose lowering module failed to load (their kernels fall back from then on). */
@@ -237,15 +292,29 @@ export function convGemmForward(fallback: KernelFunc, fused: boolean): KernelFun
       if (K === 0) zeroFill(backend, y);
       else {
         // F [K, Co] packed once; each chunk of rows lowered (x itself for a 1×1 stride-1 conv),
-        // then multiplied, while in cache.
-        const packed = alloc(backend, bound.gemm.packedBFloats(K, g.Co));
-        bound.gemm.packB(K, g.Co, offset(backend, filter), g.Co, 1, packed.at);
-        const rows = chunkRows(K, M);
+        // then multiplied, while in cache (or on the pool, which packs F itself).
+        const pool = poolFor(M * K * g.Co);
+        const packed = pool ? null : alloc(backend, bound.gemm.packedBFloats(K, g.Co));
+        if (packed) bound.gemm.packB(K, g.Co, offset(backend, filter), g.Co, 1, packed.at);
+        const rows = pool ? poolRows(K, M) : chunkRows(K, M);
         const col = identityLowering(g) ? null : alloc(backend, rows * K);
-        const px = offset(backend, x), py = offset(backend, y);
+        const px = offset(backend, x), py = offset(backend, y), pf = offset(backend, filter);
         for (let r0 = 0; r0 < M; r0 += rows) {
-          const r1 = Math.min(M, r0 + rows);
+          const r1 = Math.min(M, r0 + rows), m = r1 - r0;
           if (col) lowering(backend, "im2col", px, g, r0, r1, col.at);
+          if (pool) {
+            pool.product({
+              a: heap(backend, col ? col.at : px + r0 * K * 4, m * K),
+              b: heap(backend, pf, K * g.Co),
+              m,
+              k: K,
+              n: g.Co,
+              transposeA: false,
+              transposeB: false,
+              out: heap(backend, py + r0 * g.Co * 4, m * g.Co),
+            });
+            continue;
+          }
           bound.gemm.gemmPacked(
             r1 - r0,
             g.Co,
@@ -253,14 +322,15 @@ export function convGemmForward(fallback: KernelFunc, fused: boolean): KernelFun
             col ? col.at : px + r0 * K * 4,
             K,
             1,
-            packed.at,
+            packed!.at,
             py + r0 * g.Co * 4,
             g.Co,
             bound.scratch,
           );
         }
         if (col) backend.wasm._free(col.raw);
-        backend.wasm._free(packed.raw);
+        if (packed) backend.wasm._free(packed.raw);
+        if (pool) calls.threaded++;
       }
       calls.forward++;
     }
@@ -290,31 +360,46 @@ export function convGemmFilterGrad(fallback: KernelFunc): KernelFunc {
     // op(A) = colᵀ [K, M]: element (i, k) of op(A) is col[k, i], at k·K + i. A chunk of rows
     // gives its share of the sum; the first writes dF, the others a buffer added into dF.
     const px = offset(backend, x), pdy = offset(backend, dy), pdF = offset(backend, dF);
-    const direct = identityLowering(g), rows = direct ? M : chunkRows(K, M);
+    const pool = poolFor(M * K * g.Co);
+    const direct = identityLowering(g), rows = direct ? M : pool ? poolRows(K, M) : chunkRows(K, M);
     const col = direct ? { at: px, raw: 0 } : alloc(backend, rows * K);
     const part = M > rows ? alloc(backend, K * g.Co) : null;
     for (let r0 = 0; r0 < M; r0 += rows) {
       const r1 = Math.min(M, r0 + rows);
       if (!direct) lowering(backend, "im2col", px, g, r0, r1, col.at);
       const into = r0 === 0 ? pdF : part!.at;
-      bound.gemm.gemm(
-        K,
-        g.Co,
-        r1 - r0,
-        col.at,
-        1,
-        K,
-        pdy + r0 * g.Co * 4,
-        g.Co,
-        1,
-        into,
-        g.Co,
-        bound.scratch,
-      );
+      if (pool) {
+        pool.product({
+          a: heap(backend, col.at, (r1 - r0) * K),
+          b: heap(backend, pdy + r0 * g.Co * 4, (r1 - r0) * g.Co),
+          m: K,
+          k: r1 - r0,
+          n: g.Co,
+          transposeA: true,
+          transposeB: false,
+          out: heap(backend, into, K * g.Co),
+        });
+      } else {
+        bound.gemm.gemm(
+          K,
+          g.Co,
+          r1 - r0,
+          col.at,
+          1,
+          K,
+          pdy + r0 * g.Co * 4,
+          g.Co,
+          1,
+          into,
+          g.Co,
+          bound.scratch,
+        );
+      }
       if (r0 > 0) im2colOn(backend.wasm.asm.memory).accumulate(part!.at, pdF, K * g.Co);
     }
     if (col.raw) backend.wasm._free(col.raw);
     if (part) backend.wasm._free(part.raw);
+    if (pool) calls.threaded++;
     calls.filterGrad++;
     return dF;
   };
@@ -340,12 +425,28 @@ export function convGemmInputGrad(fallback: KernelFunc): KernelFunc {
     // op(B) = Fᵀ [Co, K]: element (k, j) of op(B) is F[j, k], at j·Co + k. Fᵀ packed once; each
     // chunk of rows of dy·Fᵀ computed, then scattered while in cache (written into dx itself for
     // a 1×1 stride-1 conv).
-    const packed = alloc(backend, bound.gemm.packedBFloats(g.Co, K));
-    bound.gemm.packB(g.Co, K, offset(backend, filter), 1, g.Co, packed.at);
-    const rows = chunkRows(K, M), dcol = direct ? null : alloc(backend, rows * K);
-    const pdy = offset(backend, dy), pdx = offset(backend, dx);
+    const pool = poolFor(M * K * g.Co);
+    const packed = pool ? null : alloc(backend, bound.gemm.packedBFloats(g.Co, K));
+    if (packed) bound.gemm.packB(g.Co, K, offset(backend, filter), 1, g.Co, packed.at);
+    const rows = pool ? poolRows(K, M) : chunkRows(K, M);
+    const dcol = direct ? null : alloc(backend, rows * K);
+    const pdy = offset(backend, dy), pdx = offset(backend, dx), pf = offset(backend, filter);
     for (let r0 = 0; r0 < M; r0 += rows) {
-      const r1 = Math.min(M, r0 + rows);
+      const r1 = Math.min(M, r0 + rows), m = r1 - r0;
+      if (pool) {
+        pool.product({
+          a: heap(backend, pdy + r0 * g.Co * 4, m * g.Co),
+          b: heap(backend, pf, K * g.Co),
+          m,
+          k: g.Co,
+          n: K,
+          transposeA: false,
+          transposeB: true,
+          out: heap(backend, dcol ? dcol.at : pdx + r0 * K * 4, m * K),
+        });
+        if (dcol) lowering(backend, "col2im", dcol.at, g, r0, r1, pdx);
+        continue;
+      }
       bound.gemm.gemmPacked(
         r1 - r0,
         K,
@@ -353,7 +454,7 @@ export function convGemmInputGrad(fallback: KernelFunc): KernelFunc {
         pdy + r0 * g.Co * 4,
         g.Co,
         1,
-        packed.at,
+        packed!.at,
         dcol ? dcol.at : pdx + r0 * K * 4,
         K,
         bound.scratch,
@@ -361,7 +462,8 @@ export function convGemmInputGrad(fallback: KernelFunc): KernelFunc {
       if (dcol) lowering(backend, "col2im", dcol.at, g, r0, r1, pdx);
     }
     if (dcol) backend.wasm._free(dcol.raw);
-    backend.wasm._free(packed.raw);
+    if (packed) backend.wasm._free(packed.raw);
+    if (pool) calls.threaded++;
     calls.inputGrad++;
     return dx;
   };

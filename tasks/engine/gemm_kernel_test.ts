@@ -78,6 +78,9 @@ Deno.test("relaxed-SIMD matmul equals the cpu backend's on odd sizes with every 
     [1, 7, 1],
     [5, 3, 4],
     [13, 17, 19],
+    [8, 9, 10], // a last panel of 2 rows (the 2 × 8 kernel)
+    [10, 33, 17], // of 4 rows (the 4 × 8 kernel)
+    [15, 5, 12], // of 3 rows (the 4 × 8 kernel, one row unstored)
     [61, 1025, 67], // M crosses the 60-row block, K two 512 blocks
     [7, 3, 1031], // N crosses the 1024-column block
   ];

@@ -22,6 +22,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { backendOf } from "./_kernel_ops.ts";
+import { useConvThreads } from "./conv_gemm_kernel.ts";
 import { ACTIVATIONS, biasActivation, type WasmBackendInternals } from "./gemm_kernel.ts";
 import type { GemmThreads } from "./gemm_threads.ts";
 import type { KernelFunc } from "./kernel_registry.ts";
@@ -163,5 +164,34 @@ export function installThreadedMatMul(
       tf.unregisterKernel(prev.kernelName, "wasm");
       tf.registerKernel(prev);
     }
+  };
+}
+
+/** Options of {@link installThreadedConv}. */
+export interface ThreadedConvOptions {
+  /**
+   * Convolutions below this many multiply-adds (N·Ho·Wo · KH·KW·Ci · Co) stay on one thread.
+   * Default 2^24: the pool's copies (the lowered matrix in, the product out) and wake-ups must be
+   * small beside the product.
+   */
+  minMacs?: number;
+}
+
+/**
+ * Put `pool` under the GEMM-lowered convolutions (`conv_gemm_kernel.ts`: forward, fused forward
+ * and both gradients) for convs of at least `minMacs` multiply-adds: each chunk's product runs on
+ * the pool, the lowering (im2col, col2im) on this thread. Returns the function that takes the pool
+ * away again. Opt-in, like {@link installThreadedMatMul}.
+ */
+export function installThreadedConv(
+  pool: GemmThreads,
+  options: ThreadedConvOptions = {},
+): () => void {
+  const previous = useConvThreads({
+    product: (p) => pool.product(p),
+    minMacs: options.minMacs ?? 2 ** 24,
+  });
+  return () => {
+    useConvThreads(previous);
   };
 }

@@ -3,7 +3,13 @@ import assert from "node:assert/strict";
 import { assertClose, cpuReference, normals, readAll, useBackend } from "./_test_util.ts";
 import { relaxedSimdSupported } from "./gemm.ts";
 import { GemmThreads } from "./gemm_threads.ts";
-import { installThreadedMatMul, threadedMatMulCalls } from "./gemm_threads_kernel.ts";
+import { convGemmKernelCalls } from "./conv_gemm_kernel.ts";
+import {
+  installThreadedConv,
+  installThreadedMatMul,
+  threadedMatMulCalls,
+} from "./gemm_threads_kernel.ts";
+import { installEngine } from "./install.ts";
 
 // Against the unpatched cpu backend (float64 block sums): the same bound as gemm_kernel_test.ts,
 // since each output is one thread's relaxed-SIMD GEMM over the whole k.
@@ -91,5 +97,108 @@ Deno.test({
     const before = threadedMatMulCalls();
     tf.tidy(() => CASES[0]!.fn()[0]!.dataSync());
     assert.equal(threadedMatMulCalls(), before, "uninstall put the previous kernel back");
+  },
+});
+
+// The GEMM-lowered convs against the unpatched cpu backend: conv_gemm_kernel_test.ts's bound.
+const CONV_TOL = { rtol: 1e-5, atol: 0 };
+
+type Shape4 = [number, number, number, number];
+const t4 = (shape: Shape4, seed: number) =>
+  tf.tensor4d(normals(tf.util.sizeFromShape(shape), seed), shape);
+
+/** A conv's output and the gradients of Σ y·u with respect to x and the filter. */
+function convAndGrads(
+  x: Shape4,
+  f: Shape4,
+  strides: number,
+  pad: "same" | "valid",
+  seed: number,
+): () => tf.Tensor[] {
+  return () => {
+    const xs = t4(x, seed), fs = t4(f, seed + 1);
+    const y = tf.conv2d(xs, fs, strides, pad);
+    const u = t4(y.shape as Shape4, seed + 2);
+    const [dx, df] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, strides, pad), u))
+    )([xs, fs]);
+    return [y, dx!, df!];
+  };
+}
+
+/** Convs above the test's threshold (2^12 multiply-adds) and one below it. */
+const CONVS: { name: string; threaded: boolean; fn: () => tf.Tensor[] }[] = [
+  {
+    name: "3×3 'same', and both gradients",
+    threaded: true,
+    fn: convAndGrads([2, 7, 9, 3], [3, 3, 3, 5], 1, "same", 1),
+  },
+  {
+    name: "3×3 stride 2 'valid', and both gradients",
+    threaded: true,
+    fn: convAndGrads([2, 9, 8, 4], [3, 3, 4, 6], 2, "valid", 4),
+  },
+  {
+    name: "1×1 (x itself is the lowered matrix), and both gradients",
+    threaded: true,
+    fn: convAndGrads([3, 8, 8, 7], [1, 1, 7, 6], 1, "valid", 7),
+  },
+  {
+    name: "5×5 on 14×14×64, K = 1,600: two pool chunks, and both gradients",
+    threaded: true,
+    fn: convAndGrads([4, 14, 14, 64], [5, 5, 64, 4], 1, "same", 10),
+  },
+  {
+    name: "fused bias + relu",
+    threaded: true,
+    fn: () => [
+      tf.fused.conv2d({
+        x: t4([2, 6, 5, 3], 13),
+        filter: t4([3, 3, 3, 4], 14),
+        strides: 1,
+        pad: "same",
+        bias: tf.tensor1d(normals(4, 15)),
+        activation: "relu",
+      }),
+    ],
+  },
+  {
+    name: "2×2 on 3×3×1 (below the threshold: this thread)",
+    threaded: false,
+    fn: () => [tf.conv2d(t4([1, 3, 3, 1], 16), t4([2, 2, 1, 1], 17), 1, "valid")],
+  },
+];
+
+Deno.test({
+  name:
+    "the threaded convolutions equal the cpu backend's, in one or several pool chunks, and leave small convs on this thread",
+  ignore: !relaxedSimdSupported(),
+  fn: async (t) => {
+    const refs: Float32Array[][] = [];
+    for (const c of CONVS) refs.push(await cpuReference(c.fn));
+    await useBackend("wasm");
+    installEngine("wasm");
+    const pool = await GemmThreads.start(2);
+    const uninstall = installThreadedConv(pool, { minMacs: 2 ** 12 });
+    try {
+      for (const [i, c] of CONVS.entries()) {
+        await t.step(c.name, async () => {
+          const before = convGemmKernelCalls().threaded;
+          const got = await readAll(tf.tidy(c.fn));
+          assert.equal(
+            convGemmKernelCalls().threaded > before,
+            c.threaded,
+            `${c.name}: pool used?`,
+          );
+          got.forEach((g, j) => assertClose(g, refs[i]![j]!, `${c.name} output ${j}`, CONV_TOL));
+        });
+      }
+    } finally {
+      uninstall();
+      pool.close();
+    }
+    const before = convGemmKernelCalls().threaded;
+    tf.tidy(() => CONVS[0]!.fn()[0]!.dataSync());
+    assert.equal(convGemmKernelCalls().threaded, before, "uninstall took the pool away");
   },
 });

@@ -155,7 +155,10 @@ export function profileVerdicts(
     compareRecord(r, profile, results?.get(r.experiment) ?? null)
   );
   const claims = (paper.published.claims ?? []).map((claim) => {
-    const rows = all.filter((row) => testsRecord(claim, row.record));
+    // A project target is never evidence for a paper's claim: it has its own section.
+    const rows = all.filter((row) =>
+      row.record.kind !== "project-target" && testsRecord(claim, row.record)
+    );
     return { claim, ...claimVerdict(claim, rows), rows, evidence: renderEvidence(claim, results) };
   });
   return {

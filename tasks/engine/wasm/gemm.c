@@ -10,7 +10,7 @@
  * GotoBLAS blocking: K in blocks of KC, N in blocks of NC, M in blocks of MC; each block of op(B)
  * is packed into NR-column panels and each block of op(A) into MR-row panels (zero padded), and a
  * register-blocked 6 x 8 micro-kernel (12 f32x4 accumulators; 4 x 8 and other blockings measured
- * slower) runs over the panels.
+ * slower) runs over the panels; a last panel of at most 4 or 2 rows runs a 4 x 8 or 2 x 8 one.
  *
  * The module imports its memory (the TF.js wasm backend's heap) and uses no data segment and no
  * shadow stack: every pointer is an argument, the packing buffers included (`scratch`, at least
@@ -165,6 +165,33 @@ static void micro(int kc, const float *ap, const float *bp, float *c, int ldc, i
   STORE(0) STORE(1) STORE(2) STORE(3) STORE(4) STORE(5)
 }
 
+/* The last panel's rows when it has at most 4 (or 2): the same sums over the same packed panel
+   (MR floats per k), without the FMAs of its zero rows. A recurrent step's product (M = batch,
+   e.g. 16 = 6 + 6 + 4) spends a third of its time there otherwise. */
+static void micro4(int kc, const float *ap, const float *bp, float *c, int ldc, int rows, int cols,
+                   int acc) {
+  ROW(0) ROW(1) ROW(2) ROW(3)
+  for (int k = 0; k < kc; k++) {
+    v128_t b0 = wasm_v128_load(bp), b1 = wasm_v128_load(bp + 4);
+    FMA(0) FMA(1) FMA(2) FMA(3)
+    ap += MR;
+    bp += NR;
+  }
+  STORE(0) STORE(1) STORE(2) STORE(3)
+}
+
+static void micro2(int kc, const float *ap, const float *bp, float *c, int ldc, int rows, int cols,
+                   int acc) {
+  ROW(0) ROW(1)
+  for (int k = 0; k < kc; k++) {
+    v128_t b0 = wasm_v128_load(bp), b1 = wasm_v128_load(bp + 4);
+    FMA(0) FMA(1)
+    ap += MR;
+    bp += NR;
+  }
+  STORE(0) STORE(1)
+}
+
 /* Floats of scratch gemm() needs (packed A block + packed B block). */
 EXPORT("gemm_scratch_floats") u32 gemm_scratch_floats(void) { return MC * KC + KC * NC; }
 
@@ -212,8 +239,14 @@ static void gemm_impl(int m, int n, int k, const float *a, int rsa, int csa, con
           int cols = nc - jr < NR ? nc - jr : NR;
           for (int ir = 0; ir < mc; ir += MR) {
             int rows = mc - ir < MR ? mc - ir : MR;
-            micro(kc, ap + ir * kc, bb + jr * kc, c + (ic + ir) * ldc + jc + jr, ldc, rows, cols,
-                  pc > 0);
+            float *cc = c + (ic + ir) * ldc + jc + jr;
+            const float *aa = ap + ir * kc, *bk = bb + jr * kc;
+            if (rows <= 2)
+              micro2(kc, aa, bk, cc, ldc, rows, cols, pc > 0);
+            else if (rows <= 4)
+              micro4(kc, aa, bk, cc, ldc, rows, cols, pc > 0);
+            else
+              micro(kc, aa, bk, cc, ldc, rows, cols, pc > 0);
           }
         }
       }
