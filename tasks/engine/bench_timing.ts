@@ -160,7 +160,7 @@ export interface CaseTimes {
   tfPeakBytes: number;
 }
 
-/** Ours on several cores: the pool's size, and what installs its kernels (returns the uninstall). */
+/** Ours on several cores: the pool's size, and what installs its kernels (returning the undo). */
 export interface OursThreaded {
   threads: number;
   install(): () => void;
@@ -184,9 +184,10 @@ async function timeThreaded(
 /**
  * Our repetitions and the peers', interleaved in rounds after a warm-up of each (see the
  * module doc). Each round runs the all-cores peer, then the one-thread peer, then ours, so
- * that ours and the one-thread peer's are adjacent, then (given `threaded`) ours on every core. After each peer's turn the bench waits
- * until its process is idle ({@link TorchPeer.settle}): the idle OpenBLAS threads of the
- * multi-threaded peer spin for tens of milliseconds after each call and would slow the next.
+ * that ours and the one-thread peer's are adjacent, then (given `threaded`) ours on every core.
+ * After each peer's turn the bench waits until its process is idle ({@link TorchPeer.settle}):
+ * the idle OpenBLAS threads of the multi-threaded peer spin for tens of milliseconds after each
+ * call and would slow the next.
  */
 export async function interleavedRounds(
   c: BenchCase,
@@ -237,11 +238,14 @@ export async function interleavedRounds(
 type Turn = keyof CaseTimes["perRound"][number];
 
 /** A ratio's median and interval over rounds of (num / den), or null where a turn is missing. */
-function roundRatio(
-  rounds: CaseTimes["perRound"],
-  num: Turn,
-  den: Turn,
-): { ratio: number; low: number; high: number; confidence: number } | null {
+interface RoundRatio {
+  ratio: number;
+  low: number;
+  high: number;
+  confidence: number;
+}
+
+function roundRatio(rounds: CaseTimes["perRound"], num: Turn, den: Turn): RoundRatio | null {
   const ratios: number[] = [];
   for (const r of rounds) {
     const n = r[num], d = r[den];
@@ -257,6 +261,19 @@ function roundRatio(
   };
 }
 
+/** `name`'s target in `targets` and where `r`'s interval lies against it (nulls without either). */
+function checked(
+  r: RoundRatio | null,
+  targets: Record<string, number>,
+  name: string,
+): { target: number | null; verdict: TargetVerdict | null } {
+  const target = r && targets[name] !== undefined ? targets[name]! : null;
+  return {
+    target,
+    verdict: r && target !== null ? targetVerdict({ lo: r.low, hi: r.high }, target) : null,
+  };
+}
+
 /** One row from a case's timings. */
 export function benchRow(c: BenchCase, backend: string, t: CaseTimes): BenchRow {
   const m = median(t.ms);
@@ -264,10 +281,8 @@ export function benchRow(c: BenchCase, backend: string, t: CaseTimes): BenchRow 
   const all = roundRatio(t.perRound, "all", "ours");
   const scaling = roundRatio(t.perRound, "ours", "threads");
   const allToThreads = roundRatio(t.perRound, "all", "threads");
-  const target = one && TARGETS[c.name] !== undefined ? TARGETS[c.name]! : null;
-  const scalingTarget = scaling && SCALING_TARGETS[c.name] !== undefined
-    ? SCALING_TARGETS[c.name]!
-    : null;
+  const { target, verdict } = checked(one, TARGETS, c.name);
+  const scalingCheck = checked(scaling, SCALING_TARGETS, c.name);
   return {
     case: c.name,
     backend,
@@ -283,7 +298,7 @@ export function benchRow(c: BenchCase, backend: string, t: CaseTimes): BenchRow 
     ratioToPeerHigh: one?.high ?? null,
     ratioConfidence: one?.confidence ?? null,
     target,
-    verdict: one && target !== null ? targetVerdict({ lo: one.low, hi: one.high }, target) : null,
+    verdict,
     peerMsMedianAllCores: t.peerAllMs.length ? round(median(t.peerAllMs)) : null,
     ratioToPeerAllCores: all?.ratio ?? null,
     ratioToPeerAllCoresLow: all?.low ?? null,
@@ -293,10 +308,8 @@ export function benchRow(c: BenchCase, backend: string, t: CaseTimes): BenchRow 
     scalingThreads: scaling?.ratio ?? null,
     scalingThreadsLow: scaling?.low ?? null,
     scalingThreadsHigh: scaling?.high ?? null,
-    scalingTarget,
-    scalingVerdict: scaling && scalingTarget !== null
-      ? targetVerdict({ lo: scaling.low, hi: scaling.high }, scalingTarget)
-      : null,
+    scalingTarget: scalingCheck.target,
+    scalingVerdict: scalingCheck.verdict,
     ratioThreadsToPeerAllCores: allToThreads?.ratio ?? null,
     ratioThreadsToPeerAllCoresLow: allToThreads?.low ?? null,
     ratioThreadsToPeerAllCoresHigh: allToThreads?.high ?? null,
